@@ -1,0 +1,68 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.Razor;
+using Ocim.Portal.Features;
+using Ocim.Portal.Features.Errors;
+using Ocim.Portal.Features.Health;
+using Ocim.Portal.Infrastructure;
+using Ocim.Portal.Infrastructure.Cli;
+using Ocim.Portal.Infrastructure.Database;
+using Ocim.Portal.Infrastructure.Logging;
+
+// `Ocim.Portal [command]`: no command serves the site; `migrate` and `seed` run once and exit (./portal uses them).
+var command = PortalCommand.Parse(args);
+var builder = WebApplication.CreateBuilder(command.RemainingArgs);
+
+builder.AddPortalLogging();
+builder.Services.AddPortalDatabase();
+builder.Services.AddSingleton<DataDirectory>();
+builder.Services.AddPortalFeatures();
+builder.Services.AddPortalHealthChecks();
+builder.Services.AddResponseCompression();
+// Write "é" rather than "&#xE9;": Razor still encodes everything HTML-special.
+builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+    options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+
+builder.Services
+    .AddControllersWithViews(options => options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()))
+    .AddRazorOptions(options =>
+    {
+        // Feature folders: a feature's views sit beside its controller (docs/decisions/0001-feature-folders-no-repository.md).
+        options.ViewLocationFormats.Clear();
+        options.ViewLocationFormats.Add("/Features/{1}/{0}" + RazorViewEngine.ViewExtension);
+        options.ViewLocationFormats.Add("/Features/Shared/{0}" + RazorViewEngine.ViewExtension);
+    });
+
+var app = builder.Build();
+
+if (command.Name is not null)
+{
+    return await command.RunAsync(app.Services);
+}
+
+if (app.Configuration.GetValue("Database:MigrateOnStartup", defaultValue: true))
+{
+    await DatabaseSetup.MigrateAsync(app.Services);
+}
+
+app.UseMiddleware<RequestLoggingMiddleware>();
+app.UseResponseCompression();
+app.UsePortalErrorPages();
+app.UseRequestLocalization(new RequestLocalizationOptions
+{
+    DefaultRequestCulture = new RequestCulture("fr-FR"),
+    SupportedCultures = [new CultureInfo("fr-FR")],
+    SupportedUICultures = [new CultureInfo("fr-FR")],
+});
+app.UseSecurityHeaders();
+app.UseStaticFiles();
+app.UseRouting();
+
+app.MapPortalHealthChecks();
+app.MapControllers();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
