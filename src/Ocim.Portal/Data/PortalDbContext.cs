@@ -12,6 +12,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<Epci> Epcis => Set<Epci>();
     public DbSet<Commune> Communes => Set<Commune>();
+    public DbSet<Actor> Actors => Set<Actor>();
+    public DbSet<ActorFamily> ActorFamilies => Set<ActorFamily>();
+    public DbSet<ActorVocabulary> ActorVocabularies => Set<ActorVocabulary>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -19,6 +22,18 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         modelBuilder.Entity<Department>().HasKey(d => d.Code);
         modelBuilder.Entity<Epci>().HasKey(e => e.Siren);
         modelBuilder.Entity<Commune>().HasKey(c => c.Code);
+
+        modelBuilder.Entity<Actor>(actor =>
+        {
+            actor.Property(a => a.Id).UseIdentityAlwaysColumn();
+            actor.HasOne(a => a.Family).WithMany().HasForeignKey(a => a.FamilyId);
+            actor.Property(a => a.EpciSiren).ValueGeneratedOnAddOrUpdate();
+            actor.Property(a => a.DepartmentCode).ValueGeneratedOnAddOrUpdate();
+            actor.Property(a => a.RegionCode).ValueGeneratedOnAddOrUpdate();
+            actor.Property(a => a.CreatedAt).HasDefaultValueSql("now()");
+        });
+        modelBuilder.Entity<ActorFamily>().Property(f => f.Id).UseIdentityAlwaysColumn();
+        modelBuilder.Entity<ActorVocabulary>().HasKey(v => new { v.Kind, v.Slug });
 
         SnakeCaseNames.Apply(modelBuilder);
     }

@@ -48,7 +48,7 @@ public static class TestDatabase
     public static async Task<string> CloneTemplateAsync(string purpose)
     {
         var template = await EnsureTemplateAsync();
-        var name = TestPrefix + Sanitise(purpose) + "_" + Guid.NewGuid().ToString("N")[..8];
+        var name = NewName(purpose);
         await ExecuteAdminAsync($"create database {name} template {template}");
         return name;
     }
@@ -56,7 +56,7 @@ public static class TestDatabase
     /// <summary>Creates an empty database (no migrations applied).</summary>
     public static async Task<string> CreateEmptyAsync(string purpose)
     {
-        var name = TestPrefix + Sanitise(purpose) + "_" + Guid.NewGuid().ToString("N")[..8];
+        var name = NewName(purpose);
         await ExecuteAdminAsync($"create database {name}");
         return name;
     }
@@ -115,31 +115,48 @@ public static class TestDatabase
                     "Start it with ./portal db start, or run the tests with ./portal test.", ex);
             }
 
-            // Leftovers of interrupted runs.
-            foreach (var stale in await QueryNamesAsync(admin, $"select datname from pg_database where datname like '{TestPrefix}%'"))
+            // Several test runs may share the server (two checkouts, or parallel work): one builds a given template
+            // while the others wait, and only leftovers older than a few hours are removed.
+            await ExecuteAsync(admin, $"select pg_advisory_lock(hashtext('{name}'))");
+            try
             {
-                await ExecuteAsync(admin, $"drop database if exists {stale} with (force)");
-            }
+                var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                foreach (var stale in await QueryNamesAsync(admin, $"select datname from pg_database where datname like '{TestPrefix}%'"))
+                {
+                    if (CreatedAt(stale) is { } created && now - created > 3 * 3600)
+                    {
+                        await ExecuteAsync(admin, $"drop database if exists {stale} with (force)");
+                    }
+                }
 
-            var ready = await QueryNamesAsync(admin,
-                $"select d.datname from pg_database d where d.datname = '{name}' and shobj_description(d.oid, 'pg_database') = 'ready'");
-            if (ready.Count == 0)
-            {
-                foreach (var old in await QueryNamesAsync(admin, "select datname from pg_database where datname like 'portal_template_%'"))
+                foreach (var old in await QueryNamesAsync(admin, $"""
+                    select datname from pg_database d where datname like 'portal_template_%' and datname <> '{name}'
+                    and coalesce(substring(shobj_description(d.oid, 'pg_database') from 'ready@([0-9]+)')::bigint, 0) < {now - 24 * 3600}
+                    """))
                 {
                     await ExecuteAsync(admin, $"drop database if exists {old} with (force)");
                 }
 
-                await ExecuteAsync(admin, $"create database {name}");
-                await using (var services = AppServices(name))
+                var ready = await QueryNamesAsync(admin,
+                    $"select d.datname from pg_database d where d.datname = '{name}' and shobj_description(d.oid, 'pg_database') like 'ready@%'");
+                if (ready.Count == 0)
                 {
-                    await DatabaseSetup.MigrateAsync(services);
-                    await using var scope = services.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(CancellationToken.None);
-                }
+                    await ExecuteAsync(admin, $"drop database if exists {name} with (force)");
+                    await ExecuteAsync(admin, $"create database {name}");
+                    await using (var services = AppServices(name))
+                    {
+                        await DatabaseSetup.MigrateAsync(services);
+                        await using var scope = services.CreateAsyncScope();
+                        await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(CancellationToken.None);
+                    }
 
-                NpgsqlConnection.ClearAllPools();
-                await ExecuteAsync(admin, $"comment on database {name} is 'ready'");
+                    NpgsqlConnection.ClearAllPools();
+                    await ExecuteAsync(admin, $"comment on database {name} is 'ready@{now}'");
+                }
+            }
+            finally
+            {
+                await ExecuteAsync(admin, $"select pg_advisory_unlock(hashtext('{name}'))");
             }
 
             templateName = name;
@@ -189,9 +206,19 @@ public static class TestDatabase
         throw new InvalidOperationException("The repository's data/ folder was not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>portal_test_{purpose}_{unix time}_{random}: the time lets a later run remove leftovers safely.</summary>
+    private static string NewName(string purpose) =>
+        $"{TestPrefix}{Sanitise(purpose)}_{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}_{Guid.NewGuid().ToString("N")[..6]}";
+
+    private static long? CreatedAt(string name)
+    {
+        var parts = name.Split('_');
+        return parts.Length >= 2 && long.TryParse(parts[^2], System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+    }
+
     private static string Sanitise(string purpose) =>
         new string(purpose.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').ToArray()) is { Length: > 0 } s
-            ? s[..Math.Min(s.Length, 30)]
+            ? s[..Math.Min(s.Length, 20)]
             : "db";
 
     private static async Task ExecuteAdminAsync(string sql)

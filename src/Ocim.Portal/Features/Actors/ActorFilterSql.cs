@@ -1,0 +1,166 @@
+using System.Text;
+using Dapper;
+
+namespace Ocim.Portal.Features.Actors;
+
+/// <summary>A dimension a facet count leaves out of the filter, so that its own options stay visible.</summary>
+public enum ActorFilterDimension
+{
+    None,
+    Circle,
+    Family,
+}
+
+/// <summary>
+/// The SQL translation of an <see cref="ActorFilter"/>: a WHERE condition over the actor table aliased <c>a</c>,
+/// built only from constant fragments, with every value passed as a parameter.
+/// </summary>
+public sealed class ActorFilterSql
+{
+    // Lambert-93 distorts distances by less than 0.3 % over metropolitan France: a slightly wider radius in
+    // Lambert-93 uses the spatial index, then the exact test on the spheroid decides.
+    private const double Lambert93Slack = 1.01;
+
+    private ActorFilterSql(string where, DynamicParameters parameters, string? centre, string? textQuery)
+    {
+        Where = where;
+        Parameters = parameters;
+        Centre = centre;
+        TextQuery = textQuery;
+    }
+
+    /// <summary>The condition, never empty ("true" when nothing filters).</summary>
+    public string Where { get; }
+
+    public DynamicParameters Parameters { get; }
+
+    /// <summary>An SQL expression of the reference point (geometry, SRID 4326), or null when the filter has none.</summary>
+    public string? Centre { get; }
+
+    /// <summary>The tsquery expression of the text search, or null.</summary>
+    public string? TextQuery { get; }
+
+    /// <summary>Distance in metres on the spheroid from the reference point, or null.</summary>
+    public string? DistanceMetres => Centre is null ? null : $"st_distance(a.geom::geography, ({Centre})::geography)";
+
+    /// <summary>Relevance of the text search (full text rank plus name similarity), or null.</summary>
+    public string? Relevance => TextQuery is null
+        ? null
+        : $"(ts_rank_cd(a.search, {TextQuery}) + word_similarity(portal_normalise(@text), portal_normalise(a.name || ' ' || coalesce(a.acronym, ''))))";
+
+    public static ActorFilterSql For(ActorFilter filter, ActorFilterDimension except = ActorFilterDimension.None)
+    {
+        var conditions = new List<string> { "a.status = any(@statuses)" };
+        var parameters = new DynamicParameters();
+        parameters.Add("statuses", filter.Statuses.ToArray());
+
+        string? textQuery = null;
+        if (filter.Text is not null)
+        {
+            textQuery = "websearch_to_tsquery('french_unaccent', @text)";
+            // Words (accents and case ignored, French stemming) or, for typos, a name close enough to the query.
+            conditions.Add($"(a.search @@ {textQuery} or portal_normalise(@text) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, '')))");
+            parameters.Add("text", filter.Text);
+        }
+
+        if (filter.Circles.Count > 0 && except != ActorFilterDimension.Circle)
+        {
+            conditions.Add("a.circle = any(@circles)");
+            parameters.Add("circles", filter.Circles.Select(c => (short)c).ToArray());
+        }
+
+        if (filter.Families.Count > 0 && except != ActorFilterDimension.Family)
+        {
+            conditions.Add("a.family_id in (select f.id from actor_family f where f.slug = any(@families))");
+            parameters.Add("families", filter.Families.ToArray());
+        }
+
+        // Within a vocabulary, any of the chosen terms; across filters, all of them.
+        if (filter.ActionTypes.Count > 0)
+        {
+            conditions.Add("a.action_types && @action_types");
+            parameters.Add("action_types", filter.ActionTypes.ToArray());
+        }
+
+        if (filter.Themes.Count > 0)
+        {
+            conditions.Add("a.themes && @themes");
+            parameters.Add("themes", filter.Themes.ToArray());
+        }
+
+        if (filter.Audiences.Count > 0)
+        {
+            conditions.Add("a.audiences && @audiences");
+            parameters.Add("audiences", filter.Audiences.ToArray());
+        }
+
+        // Territories were resolved when each location was written: plain code comparisons.
+        if (filter.Region is not null)
+        {
+            conditions.Add("a.region_code = @region");
+            parameters.Add("region", filter.Region);
+        }
+
+        if (filter.Department is not null)
+        {
+            conditions.Add("a.department_code = @department");
+            parameters.Add("department", filter.Department);
+        }
+
+        if (filter.Epci is not null)
+        {
+            conditions.Add("a.epci_siren = @epci");
+            parameters.Add("epci", filter.Epci);
+        }
+
+        if (filter.Commune is not null)
+        {
+            conditions.Add("a.commune_code = @commune");
+            parameters.Add("commune", filter.Commune);
+        }
+
+        string? centre = null;
+        if (filter.NearCommune is not null)
+        {
+            centre = "(select c.centre from commune c where c.code = @near_commune)";
+            parameters.Add("near_commune", filter.NearCommune);
+        }
+        else if (filter.NearLongitude is { } longitude && filter.NearLatitude is { } latitude)
+        {
+            centre = "st_setsrid(st_makepoint(@near_lon, @near_lat), 4326)";
+            parameters.Add("near_lon", longitude);
+            parameters.Add("near_lat", latitude);
+        }
+
+        if (centre is not null && filter.RadiusKm is { } radiusKm)
+        {
+            parameters.Add("radius_m", radiusKm * 1000);
+            parameters.Add("radius_l93", radiusKm * 1000 * Lambert93Slack);
+            if (IsMetropolitan(filter))
+            {
+                conditions.Add($"st_dwithin(a.geom_l93, st_transform({centre}, 2154), @radius_l93)");
+            }
+            else
+            {
+                // Overseas, Lambert-93 does not hold: narrow to the overseas regions, then measure on the spheroid.
+                conditions.Add("a.region_code < '11'");
+            }
+
+            conditions.Add($"st_dwithin(a.geom::geography, ({centre})::geography, @radius_m)");
+        }
+
+        var where = new StringBuilder();
+        foreach (var condition in conditions)
+        {
+            where.Append(where.Length == 0 ? string.Empty : "\n  and ").Append(condition);
+        }
+
+        return new ActorFilterSql(where.ToString(), parameters, centre, textQuery);
+    }
+
+    /// <summary>Whether the reference point is in metropolitan France (where Lambert-93 is valid).</summary>
+    private static bool IsMetropolitan(ActorFilter filter) =>
+        filter.NearCommune is not null
+            ? !filter.NearCommune.StartsWith("97", StringComparison.Ordinal)
+            : filter.NearLatitude is >= 41 and <= 51.5 && filter.NearLongitude is >= -5.5 and <= 10;
+}
