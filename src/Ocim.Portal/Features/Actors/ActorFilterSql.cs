@@ -3,12 +3,13 @@ using Dapper;
 
 namespace Ocim.Portal.Features.Actors;
 
-/// <summary>A dimension a facet count leaves out of the filter, so that its own options stay visible.</summary>
+/// <summary>Dimensions a query leaves out of the filter (facet counts, so that their own options stay visible).</summary>
+[Flags]
 public enum ActorFilterDimension
 {
-    None,
-    Circle,
-    Family,
+    None = 0,
+    Circle = 1,
+    Family = 2,
 }
 
 /// <summary>
@@ -63,13 +64,13 @@ public sealed class ActorFilterSql
             parameters.Add("text", filter.Text);
         }
 
-        if (filter.Circles.Count > 0 && except != ActorFilterDimension.Circle)
+        if (filter.Circles.Count > 0 && !except.HasFlag(ActorFilterDimension.Circle))
         {
             conditions.Add("a.circle = any(@circles)");
             parameters.Add("circles", filter.Circles.Select(c => (short)c).ToArray());
         }
 
-        if (filter.Families.Count > 0 && except != ActorFilterDimension.Family)
+        if (filter.Families.Count > 0 && !except.HasFlag(ActorFilterDimension.Family))
         {
             conditions.Add("a.family_id in (select f.id from actor_family f where f.slug = any(@families))");
             parameters.Add("families", filter.Families.ToArray());

@@ -77,8 +77,6 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
         parameters.Add("offset", (long)(page - 1) * pageSize);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"select count(*) from actor a where {sql.Where}", parameters, cancellationToken: cancellationToken));
         var items = (await connection.QueryAsync<ActorListItem>(new CommandDefinition($"""
             select a.id, a.name, a.acronym, a.circle, f.name as family_name, c.name as commune_name, a.department_code,
                    a.short_description, a.updated_at, {sql.DistanceMetres ?? "null::double precision"} as distance_metres
@@ -90,20 +88,30 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
             limit @limit offset @offset
             """, parameters, cancellationToken: cancellationToken))).ToList();
 
-        var circleSql = ActorFilterSql.For(filter, ActorFilterDimension.Circle);
-        var circles = (await connection.QueryAsync<(short Circle, long Count)>(new CommandDefinition(
-            $"select a.circle, count(*) from actor a where {circleSql.Where} group by a.circle order by a.circle",
-            circleSql.Parameters, cancellationToken: cancellationToken)))
-            .Select(c => new FacetCount(c.Circle.ToString(System.Globalization.CultureInfo.InvariantCulture), ActorLinks.CircleLabel(c.Circle), c.Count))
-            .ToList();
-
-        var familySql = ActorFilterSql.For(filter, ActorFilterDimension.Family);
-        var families = (await connection.QueryAsync<FacetCount>(new CommandDefinition($"""
-            select f.slug as key, f.name as label, count(*) as count
+        // One pass gives the total and both facets: counts per (circle, family) under the filter without its circle
+        // and family conditions; each figure then applies the conditions it needs (at most 3 × families cells).
+        var cellsSql = ActorFilterSql.For(filter, ActorFilterDimension.Circle | ActorFilterDimension.Family);
+        var cells = (await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count)>(new CommandDefinition($"""
+            select a.circle, f.slug, f.name, f.sort_order, count(*)
             from actor a join actor_family f on f.id = a.family_id
-            where {familySql.Where}
-            group by f.slug, f.name, f.sort_order order by count(*) desc, f.sort_order
-            """, familySql.Parameters, cancellationToken: cancellationToken))).ToList();
+            where {cellsSql.Where}
+            group by a.circle, f.slug, f.name, f.sort_order
+            """, cellsSql.Parameters, cancellationToken: cancellationToken))).ToList();
+
+        bool CircleMatches(short circle) => filter.Circles.Count == 0 || filter.Circles.Contains(circle);
+        bool FamilyMatches(string slug) => filter.Families.Count == 0 || filter.Families.Contains(slug);
+
+        var total = cells.Where(c => CircleMatches(c.Circle) && FamilyMatches(c.Slug)).Sum(c => c.Count);
+        var circles = cells.Where(c => FamilyMatches(c.Slug))
+            .GroupBy(c => c.Circle)
+            .OrderBy(g => g.Key)
+            .Select(g => new FacetCount(g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), ActorLinks.CircleLabel(g.Key), g.Sum(c => c.Count)))
+            .ToList();
+        var families = cells.Where(c => CircleMatches(c.Circle))
+            .GroupBy(c => (c.Slug, c.Name, c.SortOrder))
+            .Select(g => new FacetCount(g.Key.Slug, g.Key.Name, g.Sum(c => c.Count)))
+            .OrderByDescending(f => f.Count).ThenBy(f => cells.First(c => c.Slug == f.Key).SortOrder)
+            .ToList();
 
         return new ActorSearchResult(items, total, page, pageSize, sort, circles, families);
     }

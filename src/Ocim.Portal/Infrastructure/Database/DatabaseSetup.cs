@@ -8,9 +8,6 @@ internal static class DatabaseSetup
 {
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services)
     {
-        // snake_case columns map onto PascalCase members in Dapper reads.
-        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-
         // One data source for EF and for the hand-written SQL (Dapper), so both share the pool and its settings.
         // Built on first use, from the configuration as finally composed (tests override the connection string).
         services.AddSingleton(provider =>
