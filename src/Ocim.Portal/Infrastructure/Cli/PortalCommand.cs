@@ -1,3 +1,4 @@
+using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Infrastructure.Database;
 
@@ -5,26 +6,33 @@ namespace Ocim.Portal.Infrastructure.Cli;
 
 /// <summary>
 /// The one-shot commands of the app binary, called by ./portal: `migrate` applies migrations; `seed` applies them
-/// and loads the reference data that is missing (territories, populations, EPCI). Both print what they do.
+/// and loads the reference data that is missing (territories, populations, EPCI), then the demo actors when the
+/// inventory is empty; `import actors FILE [--dry-run] [--partial] [--source NAME]` imports a CSV file of actors.
+/// All print what they do.
 /// </summary>
 internal sealed partial class PortalCommand
 {
-    private static readonly string[] Known = ["migrate", "seed"];
+    private static readonly string[] Known = ["migrate", "seed", "import"];
 
-    private PortalCommand(string? name, string[] remainingArgs)
+    private PortalCommand(string? name, string[] remainingArgs, string[] commandArgs)
     {
         Name = name;
         RemainingArgs = remainingArgs;
+        CommandArgs = commandArgs;
     }
 
     public string? Name { get; }
 
+    /// <summary>What goes on to the host builder (configuration switches such as --contentRoot).</summary>
     public string[] RemainingArgs { get; }
+
+    /// <summary>The command's own arguments: `import` keeps them (file, --dry-run…) away from the host's configuration.</summary>
+    public string[] CommandArgs { get; }
 
     public static PortalCommand Parse(string[] args) =>
         args.Length > 0 && Known.Contains(args[0], StringComparer.Ordinal)
-            ? new PortalCommand(args[0], args[1..])
-            : new PortalCommand(null, args);
+            ? args[0] == "import" ? new PortalCommand(args[0], [], args[1..]) : new PortalCommand(args[0], args[1..], [])
+            : new PortalCommand(null, args, []);
 
     public async Task<int> RunAsync(IServiceProvider services)
     {
@@ -44,6 +52,25 @@ internal sealed partial class PortalCommand
             {
                 await using var scope = services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(cancellation.Token);
+                if (services.GetRequiredService<IConfiguration>().GetValue("Portal:LoadDemoActors", defaultValue: true))
+                {
+                    await scope.ServiceProvider.GetRequiredService<LoadDemoActors>().RunAsync(cancellation.Token);
+                }
+            }
+
+            if (Name == "import")
+            {
+                var (request, error) = ImportActorsRequest.Parse(CommandArgs);
+                if (request is null)
+                {
+                    await Console.Error.WriteLineAsync(error);
+                    return ImportActorsCommand.Unreadable;
+                }
+
+                await using var scope = services.CreateAsyncScope();
+                // Positions resolve against the territories: a fresh database gets them first (once).
+                await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(cancellation.Token);
+                return await scope.ServiceProvider.GetRequiredService<ImportActorsCommand>().RunAsync(request, Console.Out, cancellation.Token);
             }
 
             return 0;
