@@ -1,3 +1,5 @@
+using Ocim.Portal.Features.Actors;
+using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Territories;
 
 namespace Ocim.Portal.Features;
@@ -13,6 +15,16 @@ internal static class FeatureRegistration
         services.AddScoped<DrawOutline>();
         services.AddScoped<ShowLoadReport>();
         services.AddScoped<LocateTerritory>();
+        services.AddScoped<ReadActorCsv>();
+        services.AddScoped<WriteActors>();
+        services.AddScoped<ImportActorsCommand>();
+        services.AddScoped<LoadDemoActors>();
+        services.AddScoped<SearchActors>();
+        services.AddScoped<ListActorChoices>();
+        services.AddScoped<ShowActor>();
+        services.AddScoped<FindNearbyActors>();
+        services.AddScoped<ExportActorsCsv>();
+        services.AddScoped<ExportActorsGeoJson>();
         return services;
     }
 }

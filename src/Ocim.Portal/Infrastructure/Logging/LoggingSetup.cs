@@ -26,6 +26,16 @@ internal static class LoggingSetup
                 outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                 formatProvider: CultureInfo.InvariantCulture);
 
+        // Defaults when no appsettings.json was found (a binary started outside its content root): the same levels.
+        if (!builder.Configuration.GetSection("Logging:LogLevel").Exists())
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+                .AddFilter("System", LogLevel.Warning)
+                .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
+        }
+
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(configuration.CreateLogger(), dispose: true);
     }
