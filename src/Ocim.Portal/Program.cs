@@ -18,7 +18,8 @@ builder.Services.AddPortalDatabase();
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
 builder.Services.AddPortalHealthChecks();
-builder.Services.AddResponseCompression();
+builder.Services.AddResponseCompression(options =>
+    options.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "application/geo+json"]));
 // Write "é" rather than "&#xE9;": Razor still encodes everything HTML-special.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

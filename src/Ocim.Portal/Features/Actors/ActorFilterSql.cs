@@ -58,10 +58,20 @@ public sealed class ActorFilterSql
         string? textQuery = null;
         if (filter.Text is not null)
         {
+            // Every word must be found (accents and case ignored, French stemming); a word of four letters or more
+            // may instead be close to a word of the name or acronym, so that typos still find ("munisipale").
+            // Stop words ("de", "la") count as found. The whole text ranks the results (Relevance).
             textQuery = "websearch_to_tsquery('french_unaccent', @text)";
-            // Words (accents and case ignored, French stemming) or, for typos, a name close enough to the query.
-            conditions.Add($"(a.search @@ {textQuery} or portal_normalise(@text) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, '')))");
             parameters.Add("text", filter.Text);
+            var words = Words(filter.Text);
+            for (var i = 0; i < words.Count; i++)
+            {
+                var word = $"@word{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+                parameters.Add(word[1..], words[i]);
+                conditions.Add(words[i].Length >= 4
+                    ? $"(a.search @@ plainto_tsquery('french_unaccent', {word}) or portal_normalise({word}) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, '')))"
+                    : $"(numnode(plainto_tsquery('french_unaccent', {word})) = 0 or a.search @@ plainto_tsquery('french_unaccent', {word}))");
+            }
         }
 
         if (filter.Circles.Count > 0 && !except.HasFlag(ActorFilterDimension.Circle))
@@ -157,6 +167,31 @@ public sealed class ActorFilterSql
         }
 
         return new ActorFilterSql(where.ToString(), parameters, centre, textQuery);
+    }
+
+    /// <summary>The distinct words of a search text (letters and digits), at most eight.</summary>
+    internal static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var c in text + " ")
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                current.Append(c);
+            }
+            else if (current.Length > 0)
+            {
+                var word = current.ToString();
+                current.Clear();
+                if (!words.Contains(word, StringComparer.OrdinalIgnoreCase) && words.Count < 8)
+                {
+                    words.Add(word);
+                }
+            }
+        }
+
+        return words;
     }
 
     /// <summary>Whether the reference point is in metropolitan France (where Lambert-93 is valid).</summary>

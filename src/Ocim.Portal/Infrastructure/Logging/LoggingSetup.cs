@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Json;
 
 namespace Ocim.Portal.Infrastructure.Logging;
@@ -37,6 +38,7 @@ internal static class LoggingSetup
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(configuration.CreateLogger(), dispose: true);
+        // Not AddSerilog(): it adds a Trace-level rule for its own provider that overrides the levels above.
+        builder.Logging.AddProvider(new SerilogLoggerProvider(configuration.CreateLogger(), dispose: true));
     }
 }

@@ -87,6 +87,11 @@ public sealed class SearchActorsTests(ActorSetFixture actors) : IClassFixture<Ac
         { "q=bibliotheque%20munisipale", [Library] },
         { "q=BGS", [Lab] },
         { "q=vergers", [Rennes] },
+        // Every word counts; stop words do not.
+        { "q=munisipale%20chenove", [Library] },
+        { "q=mus%C3%A9um%20de%20Dijon", [Museum] },
+        { "q=Jardin%20de%20Saint-Denis", [Garden] },
+        { "q=biblioth%C3%A8que%20lyon", [] },
         // Radius, in metres on the spheroid (muséum 0.45 km, campus 2.3/2.6 km, Chenôve 4.2 km, Beaune 36.3 km).
         { "lat=47.3220&lon=5.0415&rayon=1", [Museum] },
         { "lat=47.3220&lon=5.0415&rayon=3", [Museum, Lab, University] },
