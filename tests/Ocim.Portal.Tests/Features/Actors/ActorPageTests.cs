@@ -346,7 +346,7 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
     private static Dictionary<string, string> Facts(IDocument page)
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in page.QuerySelectorAll("dl.facts > div"))
+        foreach (var pair in page.QuerySelectorAll("dl.facts > div, dl.fields > div"))
         {
             facts.TryAdd(pair.QuerySelector("dt").Text(), Html.Squash(pair.QuerySelector("dd").Text()));
         }

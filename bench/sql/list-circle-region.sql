@@ -1,0 +1,20 @@
+-- /acteurs?cercle=C&region=R (sorted by name, page 1): the statements SearchActors then ListActorChoices run:
+-- the page, then one grouped pass for the total and both facets (circle and family left out of its filter).
+\set k random(1, 3)
+\set g random(1, 1000000000)
+select a.id, a.name, a.acronym, a.circle, f.name as family_name, c.name as commune_name, a.department_code,
+       a.short_description, a.updated_at, null::double precision as distance_metres
+from actor a
+join actor_family f on f.id = a.family_id
+left join commune c on c.code = a.commune_code
+where a.status = any('{published}'::text[]) and a.circle = any(array[:k]::smallint[]) and a.region_code = bench.region(:g)
+order by a.name collate french, a.id
+limit 20 offset 0;
+select a.circle, f.slug, f.name, f.sort_order, count(*)
+from actor a join actor_family f on f.id = a.family_id
+where a.status = any('{published}'::text[]) and a.region_code = bench.region(:g)
+group by a.circle, f.slug, f.name, f.sort_order;
+select slug as value, name as label from actor_family order by sort_order, name;
+select kind, slug, label from actor_vocabulary order by kind, sort_order, label;
+select code as value, name as label from region order by name collate french;
+select code as value, code || ' – ' || name as label from department order by code;
