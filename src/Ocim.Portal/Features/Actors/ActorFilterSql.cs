@@ -169,6 +169,51 @@ public sealed class ActorFilterSql
         return new ActorFilterSql(where.ToString(), parameters, centre, textQuery);
     }
 
+    /// <summary>
+    /// The statement that counts the filter's actors per (circle, family) with the circle and family conditions left
+    /// out (the list's total and both facets derive from these cells). A filter of territory (region, department),
+    /// circle and family only reads the counts kept by triggers in actor_count (004_actor_counts.sql); any other
+    /// filter groups the matching actors.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters) CountCells(ActorFilter filter)
+    {
+        var readsCounts = filter.Text is null && filter.ActionTypes.Count == 0 && filter.Themes.Count == 0 && filter.Audiences.Count == 0
+            && filter.Epci is null && filter.Commune is null && !filter.HasCentre;
+        if (!readsCounts)
+        {
+            var scan = For(filter, ActorFilterDimension.Circle | ActorFilterDimension.Family);
+            return ($"""
+                select a.circle, f.slug, f.name, f.sort_order, count(*) as count
+                from actor a join actor_family f on f.id = a.family_id
+                where {scan.Where}
+                group by a.circle, f.slug, f.name, f.sort_order
+                """, scan.Parameters);
+        }
+
+        var conditions = new List<string> { "c.status = any(@statuses)", "c.actors <> 0" };
+        var parameters = new DynamicParameters();
+        parameters.Add("statuses", filter.Statuses.ToArray());
+        if (filter.Department is not null)
+        {
+            conditions.Add("c.department_code = @department");
+            parameters.Add("department", filter.Department);
+        }
+
+        if (filter.Region is not null)
+        {
+            conditions.Add("c.department_code in (select d.code from department d where d.region_code = @region)");
+            parameters.Add("region", filter.Region);
+        }
+
+        return ($"""
+            select c.circle, f.slug, f.name, f.sort_order, sum(c.actors)::bigint as count
+            from actor_count c join actor_family f on f.id = c.family_id
+            where {string.Join(" and ", conditions)}
+            group by c.circle, f.slug, f.name, f.sort_order
+            having sum(c.actors) > 0
+            """, parameters);
+    }
+
     /// <summary>The distinct words of a search text (letters and digits), at most eight.</summary>
     internal static List<string> Words(string text)
     {

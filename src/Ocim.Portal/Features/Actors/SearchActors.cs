@@ -90,13 +90,9 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
 
         // One pass gives the total and both facets: counts per (circle, family) under the filter without its circle
         // and family conditions; each figure then applies the conditions it needs (at most 3 × families cells).
-        var cellsSql = ActorFilterSql.For(filter, ActorFilterDimension.Circle | ActorFilterDimension.Family);
-        var cells = (await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count)>(new CommandDefinition($"""
-            select a.circle, f.slug, f.name, f.sort_order, count(*)
-            from actor a join actor_family f on f.id = a.family_id
-            where {cellsSql.Where}
-            group by a.circle, f.slug, f.name, f.sort_order
-            """, cellsSql.Parameters, cancellationToken: cancellationToken))).ToList();
+        var (cellsSql, cellsParameters) = ActorFilterSql.CountCells(filter);
+        var cells = (await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count)>(
+            new CommandDefinition(cellsSql, cellsParameters, cancellationToken: cancellationToken))).ToList();
 
         bool CircleMatches(short circle) => filter.Circles.Count == 0 || filter.Circles.Contains(circle);
         bool FamilyMatches(string slug) => filter.Families.Count == 0 || filter.Families.Contains(slug);
