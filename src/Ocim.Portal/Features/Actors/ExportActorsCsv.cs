@@ -119,12 +119,9 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
 
         var rows = connection.QueryUnbufferedAsync<CsvRow>($"""
             select a.id, a.name, a.acronym, a.circle, f.name as family_name,
-                   (select string_agg(coalesce(v.label, t.slug), ', ' order by v.sort_order, t.n) from unnest(a.action_types) with ordinality t(slug, n)
-                    left join actor_vocabulary v on v.kind = 'action' and v.slug = t.slug) as action_types,
-                   (select string_agg(coalesce(v.label, t.slug), ', ' order by v.sort_order, t.n) from unnest(a.themes) with ordinality t(slug, n)
-                    left join actor_vocabulary v on v.kind = 'theme' and v.slug = t.slug) as themes,
-                   (select string_agg(coalesce(v.label, t.slug), ', ' order by v.sort_order, t.n) from unnest(a.audiences) with ordinality t(slug, n)
-                    left join actor_vocabulary v on v.kind = 'audience' and v.slug = t.slug) as audiences,
+                   array_to_string(actor_vocabulary_labels('action', a.action_types), ', ') as action_types,
+                   array_to_string(actor_vocabulary_labels('theme', a.themes), ', ') as themes,
+                   array_to_string(actor_vocabulary_labels('audience', a.audiences), ', ') as audiences,
                    a.short_description, a.long_description, a.address, a.postal_code,
                    a.commune_code, c.name as commune_name, a.epci_siren, e.name as epci_name,
                    a.department_code, d.name as department_name, a.region_code, r.name as region_name,

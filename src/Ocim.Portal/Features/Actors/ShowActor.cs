@@ -91,15 +91,12 @@ public sealed class ActorDetail
 /// <summary>Reads one published listing; null when the id is unknown or the listing is a draft or archived.</summary>
 public sealed class ShowActor(NpgsqlDataSource dataSource)
 {
-    // Vocabulary slugs become labels in the vocabulary's order; a slug missing from the vocabulary shows as itself.
+    // Vocabulary slugs become labels (actor_vocabulary_labels, 005_vocabulary_labels.sql).
     private const string Sql = """
         select a.id, a.name, a.acronym, a.circle, f.slug as family_slug, f.name as family_name,
-               array(select coalesce(v.label, t.slug) from unnest(a.action_types) with ordinality t(slug, n)
-                     left join actor_vocabulary v on v.kind = 'action' and v.slug = t.slug order by v.sort_order, t.n) as action_types,
-               array(select coalesce(v.label, t.slug) from unnest(a.themes) with ordinality t(slug, n)
-                     left join actor_vocabulary v on v.kind = 'theme' and v.slug = t.slug order by v.sort_order, t.n) as themes,
-               array(select coalesce(v.label, t.slug) from unnest(a.audiences) with ordinality t(slug, n)
-                     left join actor_vocabulary v on v.kind = 'audience' and v.slug = t.slug order by v.sort_order, t.n) as audiences,
+               actor_vocabulary_labels('action', a.action_types) as action_types,
+               actor_vocabulary_labels('theme', a.themes) as themes,
+               actor_vocabulary_labels('audience', a.audiences) as audiences,
                a.short_description, a.long_description, a.address, a.postal_code,
                a.longitude, a.latitude, a.location_approximate,
                st_x(a.geom_3857) as mercator_x, st_y(a.geom_3857) as mercator_y,
