@@ -30,13 +30,16 @@ public sealed partial record ActorFilter
     public double? NearLatitude { get; init; }
     public double? RadiusKm { get; init; }
 
+    /// <summary>The actors inside a box of WGS 84 degrees (the map's view): <c>bbox=west,south,east,north</c>.</summary>
+    public BoundingBox? Bbox { get; init; }
+
     /// <summary>Public views show published listings only; staff views may widen this.</summary>
     public IReadOnlyList<string> Statuses { get; init; } = [Data.ActorStatus.Published];
 
     public bool HasCentre => NearCommune is not null || NearLongitude is not null;
 
     public bool IsEmpty => Text is null && Circles.Count == 0 && Families.Count == 0 && ActionTypes.Count == 0 && Themes.Count == 0
-        && Audiences.Count == 0 && Region is null && Department is null && Epci is null && Commune is null && !HasCentre;
+        && Audiences.Count == 0 && Region is null && Department is null && Epci is null && Commune is null && !HasCentre && Bbox is null;
 
     /// <summary>
     /// Reads a filter from a query string. Unknown keys are ignored; malformed values are reported in French and
@@ -140,6 +143,8 @@ public sealed partial record ActorFilter
             radius = null;
         }
 
+        var bbox = ParseBbox(Single("bbox"), errors);
+
         var filter = new ActorFilter
         {
             Text = text,
@@ -156,6 +161,7 @@ public sealed partial record ActorFilter
             NearLatitude = latitude,
             NearLongitude = longitude,
             RadiusKm = radius,
+            Bbox = bbox,
         };
         return (filter, errors);
     }
@@ -199,12 +205,67 @@ public sealed partial record ActorFilter
         {
             yield return new("rayon", radius.ToString("R", CultureInfo.InvariantCulture));
         }
+
+        if (Bbox is { } box)
+        {
+            yield return new("bbox", box.ToString());
+        }
     }
+
+    /// <summary>This filter without its box: what the map draws (its tiles cover the world, the box is the view).</summary>
+    public ActorFilter WithoutBbox() => this with { Bbox = null };
 
     public string ToQueryString(params (string Key, string Value)[] extra)
     {
         var pairs = ToQuery().Concat(extra.Select(e => new KeyValuePair<string, string>(e.Key, e.Value))).ToList();
         return pairs.Count == 0 ? string.Empty : "?" + string.Join('&', pairs.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+    }
+
+    /// <summary>
+    /// Reads <c>west,south,east,north</c> in decimal degrees (a point as decimal separator: the comma separates the
+    /// four numbers). A box that crosses the antimeridian (west greater than east) is refused rather than guessed.
+    /// </summary>
+    private static BoundingBox? ParseBbox(string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var numbers = new double[4];
+        var wellFormed = parts.Length == 4;
+        for (var i = 0; wellFormed && i < 4; i++)
+        {
+            wellFormed = double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[i]) && double.IsFinite(numbers[i]);
+        }
+
+        if (!wellFormed)
+        {
+            errors.Add($"Le cadre de la carte (bbox) « {Shorten(text)} » doit s'écrire ouest,sud,est,nord en degrés décimaux, par exemple 4.8,47.2,5.2,47.4.");
+            return null;
+        }
+
+        var (west, south, east, north) = (numbers[0], numbers[1], numbers[2], numbers[3]);
+        if (west is < -180 or > 180 || east is < -180 or > 180 || south is < -90 or > 90 || north is < -90 or > 90)
+        {
+            errors.Add("Le cadre de la carte (bbox) sort du globe : les longitudes vont de -180 à 180, les latitudes de -90 à 90.");
+            return null;
+        }
+
+        if (west > east)
+        {
+            errors.Add("Le cadre de la carte (bbox) est inversé : l'ouest doit être inférieur ou égal à l'est.");
+            return null;
+        }
+
+        if (south > north)
+        {
+            errors.Add("Le cadre de la carte (bbox) est inversé : le sud doit être inférieur ou égal au nord.");
+            return null;
+        }
+
+        return new BoundingBox(west, south, east, north);
     }
 
     private static string Shorten(string value) => value.Length > 40 ? value[..40] + "…" : value;
@@ -226,4 +287,11 @@ public sealed partial record ActorFilter
 
     [GeneratedRegex("^[0-9][0-9AB][0-9]{3}$")]
     private static partial Regex CommuneShape();
+}
+
+/// <summary>A box in WGS 84 degrees, west ≤ east and south ≤ north.</summary>
+public sealed record BoundingBox(double West, double South, double East, double North)
+{
+    /// <summary>The query-string form, <c>west,south,east,north</c>, round-trip precise.</summary>
+    public override string ToString() => string.Join(',', new[] { West, South, East, North }.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 }

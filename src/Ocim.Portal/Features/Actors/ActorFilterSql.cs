@@ -160,6 +160,16 @@ public sealed class ActorFilterSql
             conditions.Add($"st_dwithin(a.geom::geography, ({centre})::geography, @radius_m)");
         }
 
+        if (filter.Bbox is { } box)
+        {
+            // The bounding-box operator alone: it uses the GIST index, and for points it is exact (edges included).
+            conditions.Add("a.geom && st_makeenvelope(@bbox_west, @bbox_south, @bbox_east, @bbox_north, 4326)");
+            parameters.Add("bbox_west", box.West);
+            parameters.Add("bbox_south", box.South);
+            parameters.Add("bbox_east", box.East);
+            parameters.Add("bbox_north", box.North);
+        }
+
         var where = new StringBuilder();
         foreach (var condition in conditions)
         {
@@ -178,7 +188,7 @@ public sealed class ActorFilterSql
     public static (string Sql, DynamicParameters Parameters) CountCells(ActorFilter filter)
     {
         var readsCounts = filter.Text is null && filter.ActionTypes.Count == 0 && filter.Themes.Count == 0 && filter.Audiences.Count == 0
-            && filter.Epci is null && filter.Commune is null && !filter.HasCentre;
+            && filter.Epci is null && filter.Commune is null && !filter.HasCentre && filter.Bbox is null;
         if (!readsCounts)
         {
             var scan = For(filter, ActorFilterDimension.Circle | ActorFilterDimension.Family);
