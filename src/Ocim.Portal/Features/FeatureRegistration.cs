@@ -1,5 +1,6 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
+using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Territories;
 
 namespace Ocim.Portal.Features;
@@ -25,6 +26,8 @@ internal static class FeatureRegistration
         services.AddScoped<FindNearbyActors>();
         services.AddScoped<ExportActorsCsv>();
         services.AddScoped<ExportActorsGeoJson>();
+        services.AddSingleton(provider => MapSettings.Read(provider.GetRequiredService<IConfiguration>()));
+        services.AddScoped<FindMapExtent>();
         return services;
     }
 }

@@ -1,21 +1,35 @@
+using Ocim.Portal.Features.Map;
+
 namespace Ocim.Portal.Infrastructure;
 
 internal static class SecurityHeaders
 {
-    // No inline script or style anywhere: every asset is a file served by the app (no CDN, no third party).
-    private const string ContentSecurityPolicy =
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; " +
-        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    {
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<MapSettings>().RasterOrigin);
+        return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()";
             return next(context);
         });
+    }
+
+    /// <summary>
+    /// No inline script or style anywhere: every asset is a file served by the app (no CDN, no third party). The map's
+    /// worker is a same-origin module (maplibre-gl-worker.mjs), so 'self' covers it without blob:. The one exception is
+    /// a raster base map a deployment configures (Map:RasterTilesUrl): MapLibre fetches its tiles, so that origin is
+    /// allowed for images and connections, and for nothing else.
+    /// </summary>
+    internal static string ContentSecurityPolicy(string? tileOrigin)
+    {
+        var tiles = tileOrigin is null ? string.Empty : " " + tileOrigin;
+        var connect = tileOrigin is null ? string.Empty : $"connect-src 'self'{tiles}; ";
+        return $"default-src 'self'; img-src 'self' data:{tiles}; {connect}style-src 'self'; script-src 'self'; object-src 'none'; " +
+            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    }
 }

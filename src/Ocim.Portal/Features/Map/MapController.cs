@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Mvc;
+using Ocim.Portal.Features.Actors;
+
+namespace Ocim.Portal.Features.Map;
+
+/// <summary>The actors in view: the list beside the map, and the whole answer when JavaScript is off.</summary>
+public sealed record MapListView(ActorFilter Filter, IReadOnlyList<string> Errors, ActorSearchResult Result)
+{
+    /// <summary>« 1 234 acteurs dans la vue » (with a box) or « 1 234 acteurs » (the whole filter).</summary>
+    public string Summary
+    {
+        get
+        {
+            var fr = System.Globalization.CultureInfo.GetCultureInfo("fr-FR");
+            var count = Result.Total switch { 0 => "Aucun acteur", 1 => "1 acteur", _ => $"{Result.Total.ToString("N0", fr)} acteurs" };
+            return Filter.Bbox is null ? count : $"{count} dans la vue";
+        }
+    }
+}
+
+public sealed record MapPageViewModel(
+    ActorFilter Filter,
+    IReadOnlyList<string> Errors,
+    ActorChoices Choices,
+    MapListView List,
+    BoundingBox? Extent,
+    MapSettings Settings);
+
+public sealed class MapController(SearchActors searchActors) : Controller
+{
+    /// <summary>How many actors the list beside the map shows; the link to /acteurs gives the rest, page by page.</summary>
+    public const int ListSize = 50;
+
+    /// <summary>
+    /// The map page: the filter form and, server-rendered, the list of the filter (JavaScript then narrows it to the
+    /// view). The filter lives in the query string, the view in the fragment (#zoom/lat/lon) that MapLibre keeps.
+    /// </summary>
+    [HttpGet("/carte")]
+    public async Task<IActionResult> Index(
+        [FromServices] ListActorChoices listChoices,
+        [FromServices] FindMapExtent findExtent,
+        [FromServices] MapSettings settings,
+        CancellationToken cancellationToken)
+    {
+        var (filter, errors) = ActorFilter.Parse(Request.Query);
+        var list = await ListAsync(filter, errors, cancellationToken);
+        var choices = await listChoices.ListAsync(cancellationToken);
+        var extent = await findExtent.FindAsync(filter, cancellationToken);
+        SetStatus(errors);
+        return View(new MapPageViewModel(filter, errors, choices, list, extent, settings));
+    }
+
+    /// <summary>The list as an HTML fragment, for the map's script: /carte/liste?&lt;filter&gt;&amp;bbox=west,south,east,north.</summary>
+    [HttpGet("/carte/liste")]
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    {
+        var (filter, errors) = ActorFilter.Parse(Request.Query);
+        var list = await ListAsync(filter, errors, cancellationToken);
+        SetStatus(errors);
+        return PartialView("_InView", list);
+    }
+
+    private async Task<MapListView> ListAsync(ActorFilter filter, IReadOnlyList<string> errors, CancellationToken cancellationToken) =>
+        new(filter, errors, await searchActors.SearchAsync(filter, requestedSort: null, page: 1, ListSize, cancellationToken));
+
+    private void SetStatus(IReadOnlyList<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+    }
+}
