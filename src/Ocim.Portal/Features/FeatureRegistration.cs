@@ -1,6 +1,7 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Territories;
+using Ocim.Portal.Features.Tiles;
 
 namespace Ocim.Portal.Features;
 
@@ -25,6 +26,9 @@ internal static class FeatureRegistration
         services.AddScoped<FindNearbyActors>();
         services.AddScoped<ExportActorsCsv>();
         services.AddScoped<ExportActorsGeoJson>();
+        services.AddScoped<BuildActorTile>();
+        services.AddScoped<BuildTerritoryTile>();
+        services.AddSingleton<TileCache>();
         return services;
     }
 }
