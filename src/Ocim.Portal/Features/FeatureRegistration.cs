@@ -2,6 +2,7 @@ using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Territories;
+using Ocim.Portal.Features.Tiles;
 
 namespace Ocim.Portal.Features;
 
@@ -26,6 +27,9 @@ internal static class FeatureRegistration
         services.AddScoped<FindNearbyActors>();
         services.AddScoped<ExportActorsCsv>();
         services.AddScoped<ExportActorsGeoJson>();
+        services.AddScoped<BuildActorTile>();
+        services.AddScoped<BuildTerritoryTile>();
+        services.AddSingleton<TileCache>();
         services.AddSingleton(provider => MapSettings.Read(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<FindMapExtent>();
         return services;

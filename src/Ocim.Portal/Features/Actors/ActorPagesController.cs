@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Infrastructure;
+using Ocim.Portal.Infrastructure.Http;
 
 namespace Ocim.Portal.Features.Actors;
 
@@ -111,7 +112,7 @@ public sealed class ActorPagesController : Controller
         headers.CacheControl = "public, no-cache";
         headers.Vary = HeaderNames.AcceptEncoding;
         headers.Link = $"<{ActorDataLicence.LicenceUrl}>; rel=\"license\"";
-        if (Matches(Request.Headers.IfNoneMatch, session.ETag))
+        if (EntityTags.Matches(Request.Headers.IfNoneMatch, session.ETag))
         {
             return StatusCode(StatusCodes.Status304NotModified);
         }
@@ -121,24 +122,6 @@ public sealed class ActorPagesController : Controller
         Response.ContentType = contentType;
         await session.WriteToAsync(Response.Body, cancellationToken);
         return new EmptyResult();
-    }
-
-    /// <summary>If-None-Match holds "*" or a list of (possibly weak) ETags; the weak comparison applies (RFC 9110 §13.1.2).</summary>
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
-    {
-        foreach (var value in ifNoneMatch)
-        {
-            foreach (var candidate in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                var tag = candidate.StartsWith("W/", StringComparison.Ordinal) ? candidate[2..] : candidate;
-                if (tag == "*" || string.Equals(tag, etag, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     private static ContentResult FilterErrors(IReadOnlyList<string> errors) => new()

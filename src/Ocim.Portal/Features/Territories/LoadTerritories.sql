@@ -164,3 +164,6 @@ update epci e set geom = u.g, geom_3857 = st_transform(u.g, 3857)
 from (select epci_siren, st_multi(st_collectionextract(st_union(geom), 3)) as g
       from commune where epci_siren is not null group by epci_siren) u
 where u.epci_siren = e.siren;
+
+-- step: Contours simplifiés pour les tuiles de la carte
+select territory_shape_refresh();

@@ -1,0 +1,266 @@
+-- The map and territory core (docs/decisions/0008-map-cluster-pyramid.md).
+--
+-- 1. actor_cell: a cluster pyramid. For every zoom 0–12, the published, located actors counted per grid cell
+--    (8 × 8 cells per tile, i.e. 64 px at 512-px tiles) × department × circle × family, with the sums of their
+--    Web Mercator coordinates, so that a cluster sits at the centroid of its members. A low-zoom tile is then a
+--    read of at most a few thousand rows by its address (z, tile_x, tile_y), never a scan of the actors: at a
+--    million actors the France tile would otherwise hold 635,000 points. Filters on circle, family, region and
+--    department read the same rows; other filters cluster their (fewer) matching actors on the fly.
+-- 2. actor_cell_total: the same cells without the breakdown, for the unfiltered map (one row per cell).
+-- 3. actor_commune_count: published actors per commune × circle × family, for the communes' and EPCI's counts and
+--    choropleths (departments and regions read actor_count).
+-- All three are kept exact by statement-level triggers: one grouped upsert per statement, rows locked in key
+-- order (no deadlock between concurrent writers). Cells left at zero are not deleted (readers ignore them).
+-- 4. territory_shape: outlines simplified for each band of zooms, in Web Mercator, for the territory tiles.
+-- 5. commune.centre_l93 for metre-based distances from communes (white zones), and
+--    actor_rebuild_territories() to recompute every actor's territories from the outlines, driven by the polygons.
+
+-- ---------------------------------------------------------------------------------------------- 1, 2. pyramid
+create table actor_cell (
+    z               smallint not null,
+    tile_x          integer not null,
+    tile_y          integer not null,
+    cell_x          integer not null,   -- cell column in the whole world at this zoom (8 per tile)
+    cell_y          integer not null,
+    department_code text not null,      -- '' when the actor has no department (cannot happen for located actors)
+    circle          smallint not null,
+    family_id       integer not null,
+    actors          integer not null,
+    sum_x           double precision not null,   -- Σ x (EPSG:3857 metres) of the actors in the row
+    sum_y           double precision not null,
+    -- A tile reads its rows by address; the counts ride in the index (index-only scans stay local in the index
+    -- even when incremental updates have scattered the heap).
+    primary key (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) include (actors, sum_x, sum_y)
+);
+
+create table actor_cell_total (
+    z        smallint not null,
+    tile_x   integer not null,
+    tile_y   integer not null,
+    cell_x   integer not null,
+    cell_y   integer not null,
+    actors   integer not null,
+    circle_1 integer not null,
+    circle_2 integer not null,
+    circle_3 integer not null,
+    sum_x    double precision not null,
+    sum_y    double precision not null,
+    primary key (z, tile_x, tile_y, cell_x, cell_y) include (actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+);
+
+-- The cells of one Web Mercator point at zooms 0 to 12: world coordinates scaled to 8 · 2^z cells per side,
+-- y growing southwards as in tile addresses. Points on the world's edge fall into the last cell.
+create function actor_cells_of(x double precision, y double precision)
+returns table (z smallint, tile_x integer, tile_y integer, cell_x integer, cell_y integer)
+language sql immutable parallel safe as $$
+    select s.z::smallint, s.cx >> 3, s.cy >> 3, s.cx, s.cy
+    from (select zoom as z,
+                 least(greatest(floor((x + 20037508.342789244) / 40075016.68557849 * (8 << zoom))::integer, 0), (8 << zoom) - 1) as cx,
+                 least(greatest(floor((20037508.342789244 - y) / 40075016.68557849 * (8 << zoom))::integer, 0), (8 << zoom) - 1) as cy
+          from generate_series(0, 12) as zoom) s
+$$;
+
+-- ---------------------------------------------------------------------------------------------- 3. communes
+create table actor_commune_count (
+    commune_code text not null,
+    circle       smallint not null,
+    family_id    integer not null,
+    actors       integer not null,
+    primary key (commune_code, circle, family_id)
+);
+
+-- What the aggregates count: published actors with a location (hence a commune).
+create function actor_map_rows(source_table text, sign integer) returns text
+language sql immutable as $$
+    select format('select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '''') as department_code, '
+                  'circle, family_id, commune_code, %s as sign from %I where status = ''published'' and geom_3857 is not null',
+                  sign, source_table)
+$$;
+
+-- Applies the changed rows to the three aggregates. The transition tables are only visible to the trigger
+-- function itself (not to functions it calls), hence the three statements here, made for INSERT (new rows, +1),
+-- DELETE (old rows, -1) or UPDATE (both: an edit that moves nothing cancels out and writes no row).
+create function actor_map_apply() returns trigger
+language plpgsql as $$
+declare
+    changed text := case tg_op
+        when 'INSERT' then actor_map_rows('new_rows', 1)
+        when 'DELETE' then actor_map_rows('old_rows', -1)
+        else actor_map_rows('old_rows', -1) || ' union all ' || actor_map_rows('new_rows', 1) end;
+begin
+    execute format($sql$
+        insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+        select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id,
+               sum(r.sign), sum(r.sign * r.x), sum(r.sign * r.y)
+        from (%s) r cross join lateral actor_cells_of(r.x, r.y) c
+        group by 1, 2, 3, 4, 5, 6, 7, 8
+        having sum(r.sign) <> 0 or sum(r.sign * r.x) <> 0 or sum(r.sign * r.y) <> 0
+        order by 1, 2, 3, 4, 5, 6, 7, 8
+        on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
+        set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y
+    $sql$, changed);
+
+    execute format($sql$
+        insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+        select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, sum(r.sign),
+               coalesce(sum(r.sign) filter (where r.circle = 1), 0), coalesce(sum(r.sign) filter (where r.circle = 2), 0),
+               coalesce(sum(r.sign) filter (where r.circle = 3), 0), sum(r.sign * r.x), sum(r.sign * r.y)
+        from (%s) r cross join lateral actor_cells_of(r.x, r.y) c
+        group by 1, 2, 3, 4, 5
+        having sum(r.sign) <> 0 or sum(r.sign * r.x) <> 0 or sum(r.sign * r.y) <> 0
+            or sum(r.sign) filter (where r.circle = 1) <> 0 or sum(r.sign) filter (where r.circle = 2) <> 0
+        order by 1, 2, 3, 4, 5
+        on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
+        set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
+            circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
+            sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y
+    $sql$, changed);
+
+    execute format($sql$
+        insert into actor_commune_count as t (commune_code, circle, family_id, actors)
+        select r.commune_code, r.circle, r.family_id, sum(r.sign)
+        from (%s) r
+        group by 1, 2, 3
+        having sum(r.sign) <> 0
+        order by 1, 2, 3
+        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors
+    $sql$, changed);
+    return null;
+end
+$$;
+
+create function actor_map_clear() returns trigger
+language plpgsql as $$
+begin
+    truncate actor_cell, actor_cell_total, actor_commune_count;
+    return null;
+end
+$$;
+
+create trigger actor_map_on_insert after insert on actor
+    referencing new table as new_rows for each statement execute function actor_map_apply();
+create trigger actor_map_on_update after update on actor
+    referencing old table as old_rows new table as new_rows for each statement execute function actor_map_apply();
+create trigger actor_map_on_delete after delete on actor
+    referencing old table as old_rows for each statement execute function actor_map_apply();
+create trigger actor_map_on_truncate after truncate on actor
+    for each statement execute function actor_map_clear();
+
+-- Rebuilds the three aggregates from the actors (after a bulk load with the triggers disabled, or to check them).
+-- Only the deepest zoom is computed from the actors; each coarser zoom is grouped from the one below (a cell at
+-- zoom z - 1 is the cell at zoom z halved), so a million actors cost one pass, not thirteen.
+create function actor_map_rebuild() returns void
+language plpgsql as $$
+begin
+    perform set_config('work_mem', '256MB', true);   -- the groupings sort up to a million rows: in memory
+    truncate actor_cell, actor_cell_total, actor_commune_count;
+    -- Rows go in key order, so that each tile's rows share a few heap pages.
+    insert into actor_cell (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+    select 12, cx >> 3, cy >> 3, cx, cy, department_code, circle, family_id, count(*), sum(x), sum(y)
+    from (select x, y, department_code, circle, family_id,
+                 least(greatest(floor((x + 20037508.342789244) / 40075016.68557849 * 32768)::integer, 0), 32767) as cx,
+                 least(greatest(floor((20037508.342789244 - y) / 40075016.68557849 * 32768)::integer, 0), 32767) as cy
+          from (select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code, circle, family_id
+                from actor where status = 'published' and geom_3857 is not null) p) r
+    group by 2, 3, 4, 5, 6, 7, 8
+    order by 2, 3, 4, 5, 6, 7, 8;
+    for zoom in reverse 11..0 loop
+        insert into actor_cell (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+        select zoom, (cell_x >> 1) >> 3, (cell_y >> 1) >> 3, cell_x >> 1, cell_y >> 1, department_code, circle, family_id,
+               sum(actors), sum(sum_x), sum(sum_y)
+        from actor_cell where z = zoom + 1
+        group by 2, 3, 4, 5, 6, 7, 8
+        order by 2, 3, 4, 5, 6, 7, 8;
+    end loop;
+    insert into actor_cell_total (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+    select z, tile_x, tile_y, cell_x, cell_y, sum(actors),
+           coalesce(sum(actors) filter (where circle = 1), 0), coalesce(sum(actors) filter (where circle = 2), 0),
+           coalesce(sum(actors) filter (where circle = 3), 0), sum(sum_x), sum(sum_y)
+    from actor_cell group by 1, 2, 3, 4, 5
+    order by 1, 2, 3, 4, 5;
+    insert into actor_commune_count (commune_code, circle, family_id, actors)
+    select commune_code, circle, family_id, count(*) from actor
+    where status = 'published' and geom_3857 is not null group by 1, 2, 3
+    order by 1, 2, 3;
+    -- (VACUUM cannot run here: callers that rebuild a large inventory vacuum afterwards for index-only scans.)
+    analyze actor_cell; analyze actor_cell_total; analyze actor_commune_count;
+end
+$$;
+
+select actor_map_rebuild();
+
+-- ---------------------------------------------------------------------------------------------- 4. shapes
+-- Bands of zooms and their simplification tolerance (about one pixel of a 512-px tile at the band's deepest
+-- zoom): 0 = z0–4 (4.9 km), 1 = z5–7 (611 m), 2 = z8–10 (76 m), 3 = z11 and deeper (19 m, the z12 pixel).
+-- Regions are drawn at every band, departments from band 1, communes from band 2 (z ≥ 9 on the map).
+create table territory_shape (
+    level text not null check (level in ('region', 'department', 'commune')),
+    band  smallint not null check (band between 0 and 3),
+    code  text not null,
+    geom  geometry(MultiPolygon, 3857) not null,
+    primary key (level, band, code)
+);
+create index territory_shape_region_0_idx on territory_shape using gist (geom) where level = 'region' and band = 0;
+create index territory_shape_region_1_idx on territory_shape using gist (geom) where level = 'region' and band = 1;
+create index territory_shape_region_2_idx on territory_shape using gist (geom) where level = 'region' and band = 2;
+create index territory_shape_region_3_idx on territory_shape using gist (geom) where level = 'region' and band = 3;
+create index territory_shape_department_1_idx on territory_shape using gist (geom) where level = 'department' and band = 1;
+create index territory_shape_department_2_idx on territory_shape using gist (geom) where level = 'department' and band = 2;
+create index territory_shape_department_3_idx on territory_shape using gist (geom) where level = 'department' and band = 3;
+create index territory_shape_commune_2_idx on territory_shape using gist (geom) where level = 'commune' and band = 2;
+create index territory_shape_commune_3_idx on territory_shape using gist (geom) where level = 'commune' and band = 3;
+
+create function territory_band_tolerance(band smallint) returns double precision
+language sql immutable as $$
+    select 40075016.68557849 / (512 * (2 ^ (case band when 0 then 4 when 1 then 7 when 2 then 10 else 12 end)))
+$$;
+
+-- Called at the end of the territory load (and below, for a database whose territories are already loaded).
+create function territory_shape_refresh() returns void
+language plpgsql as $$
+begin
+    delete from territory_shape;
+    insert into territory_shape (level, band, code, geom)
+    select 'region', b, code, st_multi(st_collectionextract(st_makevalid(st_simplifypreservetopology(geom_3857, territory_band_tolerance(b))), 3))
+    from region, (select b::smallint as b from generate_series(0, 3) b) bands;
+    insert into territory_shape (level, band, code, geom)
+    select 'department', b, code, st_multi(st_collectionextract(st_makevalid(st_simplifypreservetopology(geom_3857, territory_band_tolerance(b))), 3))
+    from department, (select b::smallint as b from generate_series(1, 3) b) bands;
+    insert into territory_shape (level, band, code, geom)
+    select 'commune', b, code, st_multi(st_collectionextract(st_makevalid(st_simplifypreservetopology(geom_3857, territory_band_tolerance(b))), 3))
+    from commune, (select b::smallint as b from generate_series(2, 3) b) bands;
+    analyze territory_shape;
+end
+$$;
+
+select territory_shape_refresh();
+
+-- ---------------------------------------------------------------------------------------------- 5. distances
+alter table commune add column centre_l93 geometry(Point, 2154) generated always as (st_transform(centre, 2154)) stored;
+create index commune_centre_l93_idx on commune using gist (centre_l93);
+
+-- Recomputes every located actor's commune, EPCI, department and region from the outlines (after a territory
+-- reload), with the same tie rule as resolve_territory: a point on a shared border goes to the lowest code. The
+-- join is driven by the communes (each outline probes the actor index once, as a prepared polygon): 2.9 µs per
+-- point in the measurements of docs/PERFORMANCE, against 14 µs when driven by the points. Only the actors whose
+-- territories differ are written. Returns the number of actors examined and of actors changed.
+create function actor_rebuild_territories(out examined bigint, out changed bigint)
+language plpgsql as $$
+begin
+    drop table if exists rebuilt_territory;
+    create temp table rebuilt_territory on commit drop as
+    select distinct on (a.id) a.id, c.code as commune_code, c.epci_siren, c.department_code, c.region_code
+    from commune c
+    join lateral (select a.id from actor a where a.geom && c.geom and st_intersects(c.geom, a.geom)) a on true
+    order by a.id, c.code;
+    get diagnostics examined = row_count;
+
+    update actor a
+    set commune_code = r.commune_code, epci_siren = r.epci_siren, department_code = r.department_code, region_code = r.region_code
+    from rebuilt_territory r
+    where a.id = r.id and a.location_approximate = false
+      and (a.commune_code is distinct from r.commune_code or a.epci_siren is distinct from r.epci_siren
+           or a.department_code is distinct from r.department_code or a.region_code is distinct from r.region_code);
+    get diagnostics changed = row_count;
+end
+$$;
