@@ -23,10 +23,10 @@ public static class TerritoryCountSql
         return ReadsAggregates(filter) ? FromAggregates(level, filter, codes) : FromActors(level, filter, codes);
     }
 
-    /// <summary>True when the filter is only circle, family, region and department over published listings.</summary>
+    /// <summary>True when the filter is only circle, family, region and department over published listings (no box).</summary>
     public static bool ReadsAggregates(ActorFilter filter) =>
         filter.Text is null && filter.ActionTypes.Count == 0 && filter.Themes.Count == 0 && filter.Audiences.Count == 0
-        && filter.Epci is null && filter.Commune is null && !filter.HasCentre
+        && filter.Epci is null && filter.Commune is null && !filter.HasCentre && filter.Bbox is null
         && filter.Statuses.Count == 1 && filter.Statuses[0] == Data.ActorStatus.Published;
 
     private static (string Sql, DynamicParameters Parameters) FromActors(TerritoryLevel level, ActorFilter filter, string? codes)

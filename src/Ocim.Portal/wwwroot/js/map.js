@@ -185,10 +185,11 @@ function buildStyle(params, raster) {
       paint: { "line-color": "#8a96a3", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.6, 10, 1.2] } },
     { id: "regions-contour", type: "line", source: "territories", "source-layer": "regions",
       paint: { "line-color": "#5b6b78", "line-width": ["interpolate", ["linear"], ["zoom"], 3, 0.8, 10, 2] } },
-    // Up to zoom 12 the tiles hold clusters (count, c1, c2, c3); from 13, one point per actor.
-    { id: "actor-clusters", type: "symbol", source: "actors", "source-layer": "actors", maxzoom: 13,
+    // Up to zoom 12 the tiles hold clusters (count, c1, c2, c3); from 13, one point per actor (with an id), unless a
+    // tile is too crowded, when it holds clusters again: the features, not the zoom, tell which is which.
+    { id: "actor-clusters", type: "symbol", source: "actors", "source-layer": "actors", filter: ["!", ["has", "id"]],
       layout: { "icon-image": CLUSTER_ICON, "icon-allow-overlap": true, "icon-ignore-placement": true } },
-    { id: "actor-points", type: "symbol", source: "actors", "source-layer": "actors", minzoom: 13,
+    { id: "actor-points", type: "symbol", source: "actors", "source-layer": "actors", filter: ["has", "id"],
       layout: { "icon-image": ACTOR_ICON, "icon-allow-overlap": true, "icon-ignore-placement": true } },
   );
   return { version: 8, sources, layers };
