@@ -130,6 +130,35 @@ public sealed class MapBrowserTests : IClassFixture<MapActorSet>, IClassFixture<
         Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Dézoomer", Exact = true }).IsVisibleAsync());
     }
 
+    [Fact]
+    public async Task The_territories_can_be_coloured_by_actors_per_inhabitant_with_a_legend_in_words()
+    {
+        await using var session = await browser.NewSessionAsync(portal);
+        var page = session.Page;
+        await page.GotoAsync("/carte" + FranceView);
+        await WaitForListAsync(page, query => true);
+
+        await page.GetByLabel("Colorer les territoires").SelectOptionAsync("per10k");
+
+        Assert.Contains("Acteurs pour 10 000 habitants", await page.Locator("#carte-legende").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(6, await page.Locator("#carte-legende li").CountAsync());
+        var coloured = await Eventually(
+            () => page.EvaluateAsync<int>("""
+                () => {
+                  const map = document.getElementById('carte').maplibre;
+                  return map.getLayoutProperty('choro-regions', 'visibility') === 'visible' && map.areTilesLoaded()
+                    ? map.queryRenderedFeatures({ layers: ['choro-regions'] }).length : 0;
+                }
+                """),
+            count => count > 0);
+        Assert.True(coloured > 0, session.Report());
+        await session.ScreenshotAsync("carte-choroplethe");
+
+        await page.GetByLabel("Colorer les territoires").SelectOptionAsync(string.Empty);
+        Assert.Equal(0, await page.Locator("#carte-legende li").CountAsync());
+        Assert.True(session.ConsoleMessages.IsEmpty && session.FailedResponses.IsEmpty && session.ForeignRequests.IsEmpty, session.Report());
+    }
+
     /// <summary>Waits until the list shows a query accepted by <paramref name="accept"/>; returns the box it was computed for.</summary>
     private static async Task<string> WaitForListAsync(IPage page, Func<string, bool> accept)
     {
