@@ -81,8 +81,34 @@ public sealed class TerritoryTileTests : IClassFixture<TileDatabase>, IDisposabl
         Assert.Equal(["departments", "regions"], middle.Keys.Order());
         var deep = await VectorTiles.DecodeAsync(await client.GetByteArrayAsync("/tiles/territories/11/1052/717.mvt"), 11, 1052, 717);
         Assert.Equal(["communes", "departments", "regions"], deep.Keys.Order());
-        // Dijon's tile at zoom 11 shows Dijon.
-        Assert.Contains(deep["communes"], f => f.Text("code") == "21231");
+        // Dijon's tile at zoom 11 shows Dijon: its outline holds the town hall's point, and its exterior ring has a
+        // positive surveyor's area in tile coordinates (clockwise on screen, MVT 2.1 §4.3.4.4).
+        var dijon = deep["communes"].Single(f => f.Text("code") == "21231");
+        var ring = dijon.Geometry[0];
+        var area = 0.0;
+        for (var i = 0; i < ring.Length - 1; i++)
+        {
+            area += (ring[i][0] * ring[i + 1][1]) - (ring[i + 1][0] * ring[i][1]);
+        }
+
+        Assert.True(area > 0, $"exterior ring area {area}");
+        Assert.True(Contains(dijon.LonLat, 5.0415, 47.3220));
+        Assert.False(Contains(dijon.LonLat, 5.2, 47.5));
+    }
+
+    private static bool Contains(double[][] ring, double lon, double lat)
+    {
+        var inside = false;
+        for (int i = 0, j = ring.Length - 1; i < ring.Length; j = i++)
+        {
+            if ((ring[i][1] > lat) != (ring[j][1] > lat)
+                && lon < ((ring[j][0] - ring[i][0]) * (lat - ring[i][1]) / (ring[j][1] - ring[i][1])) + ring[i][0])
+            {
+                inside = !inside;
+            }
+        }
+
+        return inside;
     }
 
     public void Dispose()
