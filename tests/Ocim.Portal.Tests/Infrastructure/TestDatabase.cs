@@ -129,12 +129,27 @@ public static class TestDatabase
                     }
                 }
 
+                // Templates of other schema versions, unused for a day. One without its "ready@" mark may be under
+                // construction by a concurrent run (another checkout of the repository): its builder holds the
+                // advisory lock of its name, and then it is left alone.
                 foreach (var old in await QueryNamesAsync(admin, $"""
                     select datname from pg_database d where datname like 'portal_template_%' and datname <> '{name}'
                     and coalesce(substring(shobj_description(d.oid, 'pg_database') from 'ready@([0-9]+)')::bigint, 0) < {now - 24 * 3600}
                     """))
                 {
-                    await ExecuteAsync(admin, $"drop database if exists {old} with (force)");
+                    if ((await QueryNamesAsync(admin, $"select pg_try_advisory_lock(hashtext('{old}'))::text")).Single() != "true")
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await ExecuteAsync(admin, $"drop database if exists {old} with (force)");
+                    }
+                    finally
+                    {
+                        await ExecuteAsync(admin, $"select pg_advisory_unlock(hashtext('{old}'))");
+                    }
                 }
 
                 var ready = await QueryNamesAsync(admin,

@@ -19,6 +19,22 @@ public sealed class BuildTerritoryTile(NpgsqlDataSource dataSource)
     public const int DepartmentMinZoom = 5;
     public const int CommuneMinZoom = 9;
 
+    private const double HalfWorld = 20037508.342789244;
+    private const double Extent = 4096;
+
+    /// <summary>
+    /// An outline (s.geom) in tile coordinates, as ST_AsMVTGeom would give it but 10–25× cheaper on polygons (it
+    /// validates and clips with GEOS): an affine map to the 4096 grid (y downwards), a clip to the tile plus a
+    /// 16-unit buffer by bounding box, a snap to whole units, and exterior rings counter-clockwise in these
+    /// coordinates, i.e. clockwise on screen as the MVT specification asks (what ST_AsMVTGeom produces). The
+    /// outlines were simplified to about a pixel beforehand (territory_shape), so the snap drops little.
+    /// </summary>
+    private const string TileGeometry = """
+        st_forcepolygonccw(st_collectionextract(st_removerepeatedpoints(st_snaptogrid(st_clipbybox2d(
+            st_affine(s.geom, @scale, 0, 0, -@scale, -@min_x * @scale, @max_y * @scale),
+            st_makeenvelope(-16, -16, 4112, 4112)), 1)), 3))
+        """;
+
     /// <summary>The band of simplified outlines for a zoom (see territory_band_tolerance in 006_map.sql).</summary>
     public static int Band(int zoom) => zoom switch
     {
@@ -60,10 +76,10 @@ public sealed class BuildTerritoryTile(NpgsqlDataSource dataSource)
                  select coalesce(st_asmvt(t, '{layer}', 4096, 'geom'), ''::bytea)
                  from (select g.geom, g.code, g.name, g.actors, g.population,
                               case when g.population > 0 then round(g.actors * 10000.0 / g.population, 2)::double precision end as per10k
-                       from (select st_asmvtgeom(s.geom, st_tileenvelope(@z, @x, @y), 4096, 16, true) as geom, s.code, r.name,
+                       from (select {TileGeometry} as geom, s.code, r.name,
                                     coalesce(n.actors, 0)::integer as actors, r.population
                              from shapes s join {table} r on r.code = s.code left join counts n on n.code = s.code) g
-                       where g.geom is not null) t)
+                       where not st_isempty(g.geom)) t)
                 """);
         }
 
@@ -71,6 +87,10 @@ public sealed class BuildTerritoryTile(NpgsqlDataSource dataSource)
         parameters.Add("x", tile.X);
         parameters.Add("y", tile.Y);
         parameters.Add("band", (short)Band(tile.Z));
+        var size = 2 * HalfWorld / (1L << tile.Z);
+        parameters.Add("scale", Extent / size);
+        parameters.Add("min_x", -HalfWorld + (tile.X * size));
+        parameters.Add("max_y", HalfWorld - (tile.Y * size));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 #pragma warning disable CA2100 // Built from constant fragments and TerritoryCountSql; every value is a parameter.
         return await connection.ExecuteScalarAsync<byte[]?>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken)) ?? [];
