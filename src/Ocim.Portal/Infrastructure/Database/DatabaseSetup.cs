@@ -30,6 +30,9 @@ internal static class DatabaseSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        // A migration may rebuild derived tables over the whole inventory (006 builds the map's cluster pyramid:
+        // ~25 s at a million actors): far beyond the default 30-second command timeout.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await db.Database.MigrateAsync(cancellationToken);
 
         // Types created by a migration (PostGIS) must be known to connections opened before it ran.
