@@ -29,6 +29,11 @@ internal static class FeatureRegistration
         services.AddScoped<BuildActorTile>();
         services.AddScoped<BuildTerritoryTile>();
         services.AddSingleton<TileCache>();
+
+        // Territories (issue 4)
+        services.AddScoped<SummariseTerritoryActors>();
+        services.AddScoped<FindWhiteZones>();
+        services.AddSingleton<WhiteZoneCache>();
         return services;
     }
 }

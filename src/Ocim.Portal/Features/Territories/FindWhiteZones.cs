@@ -1,0 +1,159 @@
+using Dapper;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+using Ocim.Portal.Features.Actors;
+
+namespace Ocim.Portal.Features.Territories;
+
+/// <summary>A commune whose nearest matching actor is farther than the distance asked.</summary>
+public sealed record WhiteCommune(string Code, string Name, string DepartmentCode, string DepartmentName, int Population);
+
+/// <summary>A department's share of the white zones (the nationwide page's summary).</summary>
+public sealed record WhiteDepartment(string Code, string Name, int Communes, int WhiteCommunes, long Population, long WhitePopulation)
+{
+    public double Share => Population > 0 ? (double)WhitePopulation / Population : 0;
+}
+
+/// <summary>The white zones of a territory for one distance and one filter, at one data version.</summary>
+public sealed record WhiteZones(
+    int DistanceKm,
+    long DataVersion,
+    int Communes,
+    long Population,
+    IReadOnlyList<WhiteCommune> White,
+    IReadOnlyList<WhiteDepartment> Departments)
+{
+    public long WhitePopulation => White.Sum(w => (long)w.Population);
+
+    public double PopulationShare => Population > 0 ? (double)WhitePopulation / Population : 0;
+}
+
+/// <summary>
+/// The communes of a territory (or of France) whose nearest published actor matching the filter is farther than N
+/// km from their centre (the "zones blanches" the regional networks ask for). In metropolitan France the distance is
+/// measured in Lambert-93 with the GIST index on actor.geom_l93 (one NOT EXISTS per commune, which stops at the first
+/// actor found); overseas, Lambert-93 does not hold, so the region's actors are narrowed by a box in degrees and the
+/// spheroid decides. Results are kept in memory per (territory, N, filter, data version): any change to the actors
+/// bumps the version, so an entry is never stale.
+/// </summary>
+public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache cache)
+{
+    public const int MinDistanceKm = 1;
+    public const int MaxDistanceKm = 100;
+    public const int DefaultDistanceKm = 10;
+
+    /// <summary>How far the distance to the nearest actor is looked for; beyond it the distance is left empty.</summary>
+    public const int NearestSearchKm = 200;
+
+    // A box of N/100 degrees holds every point within N km at the overseas departments' latitudes (|lat| < 22°,
+    // where a degree of longitude is more than 103 km), so the index narrows and st_dwithin on the spheroid decides.
+    private const string Sql = """
+        select c.code, c.name, c.department_code, d.name as department_name, coalesce(c.population, 0) as population
+        from commune c join department d on d.code = c.department_code
+        where {0} and c.department_code not like '97%'
+          and not exists (select 1 from actor a where {1} and st_dwithin(a.geom_l93, c.centre_l93, @distance_m))
+        union all
+        select c.code, c.name, c.department_code, d.name, coalesce(c.population, 0)
+        from commune c join department d on d.code = c.department_code
+        where {0} and c.department_code like '97%'
+          and not exists (select 1 from actor a where {1} and a.region_code = c.region_code
+                          and a.geom && st_expand(c.centre, @distance_deg)
+                          and st_dwithin(a.geom::geography, c.centre::geography, @distance_m))
+        """;
+
+    private const string Totals = """
+        select c.department_code as code, d.name, count(*)::int as communes, coalesce(sum(c.population), 0)::bigint as population
+        from commune c join department d on d.code = c.department_code
+        where {0}
+        group by c.department_code, d.name
+        order by c.department_code
+        """;
+
+    public async Task<WhiteZones> FindAsync(TerritoryLevel? level, string? code, int distanceKm, ActorFilter thematic, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select version from data_version where name = 'actors'", cancellationToken: cancellationToken));
+        var key = FormattableString.Invariant($"{level?.Segment() ?? "france"}/{code}|{distanceKm}|{thematic.ToQueryString()}|{version}");
+        if (cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var condition = TerritoryScope.CommuneCondition(level);
+        var scan = ActorFilterSql.For(thematic);
+        scan.Parameters.Add("territory", code ?? string.Empty);
+        scan.Parameters.Add("distance_m", distanceKm * 1000.0);
+        scan.Parameters.Add("distance_deg", distanceKm / 100.0);
+#pragma warning disable CA2100 // Constant fragments of this class and ActorFilterSql's WHERE; every value is a parameter.
+        var white = (await connection.QueryAsync<WhiteCommune>(new CommandDefinition(
+            Sql.Replace("{0}", condition, StringComparison.Ordinal).Replace("{1}", scan.Where, StringComparison.Ordinal), scan.Parameters, commandTimeout: 120, cancellationToken: cancellationToken)))
+            .OrderByDescending(w => w.Population).ThenBy(w => w.Code, StringComparer.Ordinal)
+            .ToList();
+        var totals = await connection.QueryAsync<(string Code, string Name, int Communes, long Population)>(new CommandDefinition(
+            Totals.Replace("{0}", condition, StringComparison.Ordinal), new { territory = code ?? string.Empty }, cancellationToken: cancellationToken));
+#pragma warning restore CA2100
+
+        var byDepartment = white.GroupBy(w => w.DepartmentCode).ToDictionary(g => g.Key, g => (Count: g.Count(), Population: g.Sum(w => (long)w.Population)), StringComparer.Ordinal);
+        var departments = totals
+            .Select(t =>
+            {
+                var w = byDepartment.GetValueOrDefault(t.Code);
+                return new WhiteDepartment(t.Code, t.Name, t.Communes, w.Count, t.Population, w.Population);
+            })
+            .ToList();
+        var result = new WhiteZones(distanceKm, version, departments.Sum(d => d.Communes), departments.Sum(d => d.Population), white, departments);
+        cache.Set(key, result);
+        return result;
+    }
+
+    /// <summary>
+    /// The distance in metres from each commune's centre to its nearest matching actor, when one is within
+    /// <see cref="NearestSearchKm"/>: one bounded KNN per commune, so it is asked only for the communes shown.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, double>> NearestDistancesAsync(IReadOnlyCollection<string> communes, ActorFilter thematic, CancellationToken cancellationToken)
+    {
+        if (communes.Count == 0)
+        {
+            return new Dictionary<string, double>();
+        }
+
+        var scan = ActorFilterSql.For(thematic);
+        scan.Parameters.Add("communes", communes.ToArray());
+        scan.Parameters.Add("search_m", NearestSearchKm * 1000.0);
+        scan.Parameters.Add("search_deg", NearestSearchKm / 100.0);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+#pragma warning disable CA2100 // Constant fragments of this class and ActorFilterSql's WHERE; every value is a parameter.
+        var rows = await connection.QueryAsync<(string Code, double? Metres)>(new CommandDefinition($"""
+            select c.code,
+                   (select st_distance(a.geom_l93, c.centre_l93) from actor a
+                    where {scan.Where} and st_dwithin(a.geom_l93, c.centre_l93, @search_m)
+                    order by a.geom_l93 <-> c.centre_l93 limit 1) as metres
+            from commune c where c.code = any(@communes) and c.department_code not like '97%'
+            union all
+            select c.code,
+                   (select min(st_distance(a.geom::geography, c.centre::geography)) from actor a
+                    where {scan.Where} and a.region_code = c.region_code and a.geom && st_expand(c.centre, @search_deg)
+                      and st_dwithin(a.geom::geography, c.centre::geography, @search_m))
+            from commune c where c.code = any(@communes) and c.department_code like '97%'
+            """, scan.Parameters, commandTimeout: 120, cancellationToken: cancellationToken));
+#pragma warning restore CA2100
+        return rows.Where(r => r.Metres is not null).ToDictionary(r => r.Code, r => r.Metres!.Value, StringComparer.Ordinal);
+    }
+}
+
+/// <summary>
+/// The white zones computed lately, in memory. Entries are weighed by their number of communes (a nationwide
+/// result with a rare filter holds thousands), so the cache stays within a few megabytes.
+/// </summary>
+public sealed class WhiteZoneCache : IDisposable
+{
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
+
+    public bool TryGet(string key, out WhiteZones value) => cache.TryGetValue(key, out value!);
+
+    public void Set(string key, WhiteZones value) =>
+        cache.Set(key, value, new MemoryCacheEntryOptions { Size = 100 + value.White.Count + value.Departments.Count, SlidingExpiration = TimeSpan.FromHours(1) });
+
+    public void Dispose() => cache.Dispose();
+}
