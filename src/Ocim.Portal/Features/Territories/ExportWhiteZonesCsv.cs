@@ -16,8 +16,8 @@ public static class ExportWhiteZonesCsv
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
     /// <summary>
-    /// Writes the rows by department then commune code; the distance is empty when no matching actor is within
-    /// <see cref="FindWhiteZones.NearestSearchKm"/> km.
+    /// Writes the rows by department then commune code; the distance is empty when no matching actor was found
+    /// within <see cref="FindWhiteZones.NearestSearchKm"/> km (and the bounded search of FindWhiteZones).
     /// </summary>
     public static async Task WriteAsync(Stream output, WhiteZones zones, IReadOnlyDictionary<string, double> distances, CancellationToken cancellationToken)
     {

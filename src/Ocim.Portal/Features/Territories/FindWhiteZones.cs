@@ -109,9 +109,12 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
 
     /// <summary>
     /// The distance in metres from each commune's centre to its nearest matching actor, when one is within
-    /// <see cref="NearestSearchKm"/>: one bounded KNN per commune, so it is asked only for the communes shown.
+    /// <see cref="NearestSearchKm"/> km and among the commune's <paramref name="candidates"/> nearest actors of any
+    /// kind: a KNN that reads the nearest actors and keeps the first that matches. The bound on candidates keeps a
+    /// rare filter (whose nearest match may lie behind thousands of other actors) from reading the inventory; the
+    /// caller spreads a total budget over the communes asked. Missing from the result: not found within the bounds.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, double>> NearestDistancesAsync(IReadOnlyCollection<string> communes, ActorFilter thematic, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, double>> NearestDistancesAsync(IReadOnlyCollection<string> communes, ActorFilter thematic, int candidates, CancellationToken cancellationToken)
     {
         if (communes.Count == 0)
         {
@@ -122,24 +125,40 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
         scan.Parameters.Add("communes", communes.ToArray());
         scan.Parameters.Add("search_m", NearestSearchKm * 1000.0);
         scan.Parameters.Add("search_deg", NearestSearchKm / 100.0);
+        scan.Parameters.Add("candidates", candidates);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
 #pragma warning disable CA2100 // Constant fragments of this class and ActorFilterSql's WHERE; every value is a parameter.
         var rows = await connection.QueryAsync<(string Code, double? Metres)>(new CommandDefinition($"""
             select c.code,
-                   (select st_distance(a.geom_l93, c.centre_l93) from actor a
-                    where {scan.Where} and st_dwithin(a.geom_l93, c.centre_l93, @search_m)
-                    order by a.geom_l93 <-> c.centre_l93 limit 1) as metres
+                   (select min(n.metres) from (
+                        select st_distance(a.geom_l93, c.centre_l93) as metres, ({scan.Where}) as matches
+                        from actor a
+                        where st_dwithin(a.geom_l93, c.centre_l93, @search_m)
+                        order by a.geom_l93 <-> c.centre_l93 limit @candidates) n
+                    where n.matches) as metres
             from commune c where c.code = any(@communes) and c.department_code not like '97%'
             union all
             select c.code,
-                   (select min(st_distance(a.geom::geography, c.centre::geography)) from actor a
-                    where {scan.Where} and a.region_code = c.region_code and a.geom && st_expand(c.centre, @search_deg)
-                      and st_dwithin(a.geom::geography, c.centre::geography, @search_m))
+                   (select min(n.metres) from (
+                        select st_distance(a.geom::geography, c.centre::geography) as metres, ({scan.Where}) as matches
+                        from actor a
+                        where a.region_code = c.region_code and a.geom && st_expand(c.centre, @search_deg)
+                        order by a.geom <-> c.centre limit @candidates) n
+                    where n.matches and n.metres <= @search_m)
             from commune c where c.code = any(@communes) and c.department_code like '97%'
             """, scan.Parameters, commandTimeout: 120, cancellationToken: cancellationToken));
 #pragma warning restore CA2100
         return rows.Where(r => r.Metres is not null).ToDictionary(r => r.Code, r => r.Metres!.Value, StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// How many nearest actors each commune's distance may read, so that one request reads at most about
+    /// <see cref="NearestBudget"/> actors in all (between 50 and 2,000 per commune).
+    /// </summary>
+    public static int CandidatesFor(int communes) => Math.Clamp(NearestBudget / Math.Max(communes, 1), 50, 2_000);
+
+    /// <summary>The actors one request may read to find the nearest matching actors of the communes it shows.</summary>
+    public const int NearestBudget = 500_000;
 }
 
 /// <summary>
