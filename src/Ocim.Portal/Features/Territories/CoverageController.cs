@@ -6,7 +6,7 @@ namespace Ocim.Portal.Features.Territories;
 
 /// <summary>The white zones: one page (and its CSV) per territory and for the whole of France.</summary>
 [Route("territoires")]
-public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutline drawOutline, ShowTerritory showTerritory) : Controller
+public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutline drawOutline, ShowTerritory showTerritory, WhiteZoneCache cache) : Controller
 {
     public const int PageSize = 100;
 
@@ -76,7 +76,7 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
         var white = zones.White.Select(w => w.Code).ToHashSet(StringComparer.Ordinal);
         if (self is null)
         {
-            var departments = await drawOutline.DrawDepartmentsAsync(cancellationToken);
+            var departments = await cache.DepartmentsMapAsync(() => drawOutline.DrawDepartmentsAsync(cancellationToken));
             return (departments, zones.Departments.ToDictionary(d => d.Code, d => ShareClass(d.Share), StringComparer.Ordinal));
         }
 
