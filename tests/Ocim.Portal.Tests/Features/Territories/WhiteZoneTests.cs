@@ -34,19 +34,21 @@ public sealed class WhiteZoneTests : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Theory]
+    [InlineData(1, "")]
     [InlineData(5, "")]
+    [InlineData(10, "&cercle=2")]
     [InlineData(12, "")]
     [InlineData(8, "&cercle=1")]
     [InlineData(3, "&famille=bibliotheque&famille=universite")]
     public async Task The_white_communes_of_a_department_are_those_a_brute_force_finds(int km, string filter)
     {
         await using var connection = await SeedAsync();
-        var circles = filter.Contains("cercle=1", StringComparison.Ordinal) ? new short[] { 1 } : [1, 2, 3];
+        short[] circles = filter.Contains("cercle=1", StringComparison.Ordinal) ? [1] : filter.Contains("cercle=2", StringComparison.Ordinal) ? [2] : [1, 2, 3];
         var families = filter.Contains("famille", StringComparison.Ordinal) ? new[] { "bibliotheque", "universite" } : null;
         var nearest = await BruteForceAsync(connection, "90", circles, families);
         var expected = nearest.Where(n => n.Value > km * 1000).Select(n => n.Key).Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(expected);
-        Assert.True(expected.Count < nearest.Count, "some communes are covered");
+        Assert.True(km == 1 || expected.Count < nearest.Count, "some communes are covered");
 
         var csv = await client.GetAsync(new Uri($"/territoires/departement/90/couverture.csv?distance_km={km}{filter}", UriKind.Relative));
         var rows = SimpleCsvRows(await csv.Content.ReadAsStringAsync());
@@ -70,6 +72,22 @@ public sealed class WhiteZoneTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Contains(Html.Squash(share.ToString(share < 0.1 ? "N2" : "N1", French) + " %"), facts, StringComparison.Ordinal);
         Assert.Equal(expected.Count, page.QuerySelectorAll("figure.outline-map path.white-zone").Length);
         Assert.Equal(Math.Min(expected.Count, 100), page.QuerySelectorAll("#communes-blanches tbody tr").Length);
+    }
+
+    [Theory]
+    [InlineData(1, null)]
+    [InlineData(2, 12)]
+    [InlineData(10, 10)]
+    [InlineData(100, 6)]
+    public void The_quick_test_uses_cells_whose_diagonal_fits_in_the_distance(int km, int? zoom)
+    {
+        Assert.Equal(zoom, FindWhiteZones.CellZoom(km));
+        if (zoom is { } z)
+        {
+            // The diagonal of a cell at the latitude of Corsica's southern tip (41.3°) is within the distance.
+            var side = 40_075_016.68557849 / (8 << z);
+            Assert.True(side * Math.Cos(41.3 * Math.PI / 180) * Math.Sqrt(2) <= km * 1000);
+        }
     }
 
     [Fact]
