@@ -56,7 +56,9 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
         var zones = await findWhiteZones.FindAsync(self?.Level, self?.Code, distanceKm!.Value, thematic, cancellationToken);
         if (csv)
         {
-            var all = await findWhiteZones.NearestDistancesAsync(zones.White.Select(w => w.Code).ToList(), thematic, FindWhiteZones.CandidatesFor(zones.White.Count), cancellationToken);
+            var all = zones.MatchingActors == 0
+                ? new Dictionary<string, double>()
+                : await findWhiteZones.NearestDistancesAsync(zones.White.Select(w => w.Code).ToList(), thematic, FindWhiteZones.CandidatesFor(zones.White.Count), cancellationToken);
             var name = self is null ? "france" : $"{self.Level.Segment()}-{self.Code}";
             Response.ContentType = "text/csv; charset=utf-8";
             Response.Headers.ContentDisposition = FormattableString.Invariant($"attachment; filename=\"zones-blanches-{name}-{zones.DistanceKm}km.csv\"");
@@ -65,7 +67,9 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
         }
 
         var shown = zones.White.Skip((page - 1) * PageSize).Take(PageSize).Select(w => w.Code).ToList();
-        var distances = await findWhiteZones.NearestDistancesAsync(shown, thematic, FindWhiteZones.CandidatesFor(shown.Count), cancellationToken);
+        var distances = zones.MatchingActors == 0
+            ? new Dictionary<string, double>()
+            : await findWhiteZones.NearestDistancesAsync(shown, thematic, FindWhiteZones.CandidatesFor(shown.Count), cancellationToken);
         var (map, classes) = await MapAsync(self, zones, cancellationToken);
         return View("~/Features/Territories/Coverage.cshtml", new CoverageViewModel(self, territory?.Parents ?? [], thematic, zones.DistanceKm, [], zones, page, distances, map, classes));
     }
