@@ -32,6 +32,11 @@ internal static class FeatureRegistration
         services.AddSingleton<TileCache>();
         services.AddSingleton(provider => MapSettings.Read(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<FindMapExtent>();
+
+        // Territories (issue 4)
+        services.AddScoped<SummariseTerritoryActors>();
+        services.AddScoped<FindWhiteZones>();
+        services.AddSingleton<WhiteZoneCache>();
         return services;
     }
 }

@@ -12,8 +12,11 @@ public sealed record OutlineMap(string ViewBox, IReadOnlyList<OutlineShape> Shap
     public static readonly OutlineMap Empty = new("0 0 1 1", []);
 }
 
-/// <summary>A small map with its accessible title and its caption, for the _OutlineMap partial.</summary>
-public sealed record OutlineMapView(OutlineMap Map, string Title, string Caption);
+/// <summary>
+/// A small map with its accessible title and its caption, for the _OutlineMap partial; <paramref name="Classes"/>
+/// gives shapes, by code, an extra CSS class (a choropleth's fill, a white zone).
+/// </summary>
+public sealed record OutlineMapView(OutlineMap Map, string Title, string Caption, IReadOnlyDictionary<string, string>? Classes = null);
 
 /// <summary>
 /// Draws a territory with its sub-territories (or, for a commune, its neighbours), simplified to the scale of the
@@ -75,6 +78,47 @@ public sealed class DrawOutline(NpgsqlDataSource dataSource)
             union all select st_expand(geom_3857, greatest(st_xmax(geom_3857) - st_xmin(geom_3857), st_ymax(geom_3857) - st_ymin(geom_3857)) / 2)
                 from commune where @level = 'commune' and code = @code) s) x
         """;
+
+    // Metropolitan France's departments, for the nationwide coverage page.
+    private const string NationalDepartments = """
+        with scale as (select 2500 as tolerance)
+        select d.code, d.name, st_assvg(st_simplifypreservetopology(d.geom_3857, scale.tolerance), 1, 0) as path, false as is_self
+        from department d, scale where d.code not like '97%'
+        order by d.code
+        """;
+
+    // Some communes drawn at the scale of the territory that frames them (a region's white zones).
+    private const string Communes = """
+        with self as (select geom_3857 as g from region where code = @code),
+        scale as (select greatest(st_xmax(g) - st_xmin(g), st_ymax(g) - st_ymin(g)) / 400 as tolerance from self)
+        select c.code, c.name, st_assvg(st_simplifypreservetopology(c.geom_3857, scale.tolerance), 1, 0) as path, false as is_self
+        from commune c, scale where c.code = any(@communes)
+        order by c.code
+        """;
+
+    /// <summary>The departments of metropolitan France, each linked to its page.</summary>
+    public async Task<OutlineMap> DrawDepartmentsAsync(CancellationToken cancellationToken)
+    {
+        var frame = await DrawAsync(null, null, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Code, string Name, string? Path, bool IsSelf)>(
+            new CommandDefinition(NationalDepartments, cancellationToken: cancellationToken));
+        return frame with { Shapes = Shapes(rows, TerritoryLevel.Department) };
+    }
+
+    /// <summary>Some communes of a region, at the scale of the region's drawing, each linked to its page.</summary>
+    public async Task<IReadOnlyList<OutlineShape>> DrawRegionCommunesAsync(string region, IReadOnlyCollection<string> communes, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Code, string Name, string? Path, bool IsSelf)>(
+            new CommandDefinition(Communes, new { code = region, communes = communes.ToArray() }, cancellationToken: cancellationToken));
+        return Shapes(rows, TerritoryLevel.Commune);
+    }
+
+    private static List<OutlineShape> Shapes(IEnumerable<(string Code, string Name, string? Path, bool IsSelf)> rows, TerritoryLevel level) =>
+        rows.Where(r => !string.IsNullOrEmpty(r.Path))
+            .Select(r => new OutlineShape(r.Code, r.Name, r.Path!, r.IsSelf, r.IsSelf ? null : level.Href(r.Code)))
+            .ToList();
 
     /// <summary>Draws a territory (level null: France) with links to the shapes' own pages.</summary>
     public async Task<OutlineMap> DrawAsync(TerritoryLevel? level, string? code, CancellationToken cancellationToken)

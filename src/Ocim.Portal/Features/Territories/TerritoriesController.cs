@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Ocim.Portal.Features.Actors;
 
 namespace Ocim.Portal.Features.Territories;
 
@@ -15,7 +16,13 @@ public sealed class TerritoriesController : Controller
     }
 
     [HttpGet("{level}/{code}")]
-    public async Task<IActionResult> Show(string level, string code, [FromServices] ShowTerritory showTerritory, [FromServices] DrawOutline drawOutline, CancellationToken cancellationToken)
+    public async Task<IActionResult> Show(
+        string level,
+        string code,
+        [FromServices] ShowTerritory showTerritory,
+        [FromServices] DrawOutline drawOutline,
+        [FromServices] SummariseTerritoryActors summariseActors,
+        CancellationToken cancellationToken)
     {
         if (!TerritoryLevels.TryParse(level, out var territoryLevel))
         {
@@ -28,8 +35,23 @@ public sealed class TerritoriesController : Controller
             return NotFound();
         }
 
+        // The page is a filtered view too: the actor keys of the query string (not its territory) narrow every count.
+        var (filter, errors) = ActorFilter.Parse(Request.Query);
+        var thematic = TerritoryScope.Thematic(filter);
+        var actors = await summariseActors.SummariseAsync(page.Self, page.Children, thematic, cancellationToken);
+        var measure = Choropleth.ParseMeasure(Request.Query["mesure"].LastOrDefault());
+        var choropleth = Choropleth.Build(measure, page.Children.Select(c =>
+        {
+            var counts = actors.Children.GetValueOrDefault(c.Territory.Code);
+            return (c.Territory.Code, measure == ChoroplethMeasure.Actors ? (double?)(counts?.Actors ?? 0) : counts?.Per10000);
+        }));
         var map = await drawOutline.DrawAsync(territoryLevel, page.Self.Code, cancellationToken);
-        return View(new TerritoryViewModel(page, map));
+        if (errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+
+        return View(new TerritoryViewModel(page, map, thematic, errors, actors, choropleth));
     }
 
     /// <summary>Which commune is at this point? Redirects to its page, or says (404) that no commune is there.</summary>
@@ -85,6 +107,12 @@ public sealed class TerritoriesController : Controller
 
 public sealed record RegionsViewModel(RegionList Regions, OutlineMap Map);
 
-public sealed record TerritoryViewModel(TerritoryPage Page, OutlineMap Map);
+public sealed record TerritoryViewModel(
+    TerritoryPage Page,
+    OutlineMap Map,
+    ActorFilter Filter,
+    IReadOnlyList<string> Errors,
+    TerritoryActors Actors,
+    Choropleth Choropleth);
 
 public sealed record PositionViewModel(string? Longitude, string? Latitude, IReadOnlyList<string> Errors, bool NotFound);

@@ -20,7 +20,17 @@ public static class TerritoryCountSql
     /// </summary>
     public static (string Sql, DynamicParameters Parameters) For(TerritoryLevel level, ActorFilter filter, string? codes = null)
     {
-        return ReadsAggregates(filter) ? FromAggregates(level, filter, codes) : FromActors(level, filter, codes);
+        return ReadsAggregates(filter) ? FromAggregates(level, filter, codes, null) : FromActors(level, filter, codes, null);
+    }
+
+    /// <summary>
+    /// The same counts broken down by circle or by family: a query returning (code text, category integer, actors
+    /// bigint), where category is the circle (1–3) or the family id. The territory pages' tables read it.
+    /// </summary>
+    public static (string Sql, DynamicParameters Parameters) ByCategory(TerritoryLevel level, ActorFilter filter, CountCategory category, string? codes = null)
+    {
+        var column = category == CountCategory.Circle ? "circle" : "family_id";
+        return ReadsAggregates(filter) ? FromAggregates(level, filter, codes, "c." + column) : FromActors(level, filter, codes, "a." + column);
     }
 
     /// <summary>True when the filter is only circle, family, region and department over published listings (no box).</summary>
@@ -29,7 +39,7 @@ public static class TerritoryCountSql
         && filter.Epci is null && filter.Commune is null && !filter.HasCentre && filter.Bbox is null
         && filter.Statuses.Count == 1 && filter.Statuses[0] == Data.ActorStatus.Published;
 
-    private static (string Sql, DynamicParameters Parameters) FromActors(TerritoryLevel level, ActorFilter filter, string? codes)
+    private static (string Sql, DynamicParameters Parameters) FromActors(TerritoryLevel level, ActorFilter filter, string? codes, string? category)
     {
         var scan = ActorFilterSql.For(filter);
         var column = level switch
@@ -40,16 +50,18 @@ public static class TerritoryCountSql
             _ => "a.commune_code",
         };
         var limit = codes is null ? string.Empty : $" and {column} = any({codes})";
+        var (select, group) = Category(category);
         return ($"""
-            select {column} as code, count(*) as actors
+            select {column} as code{select}, count(*) as actors
             from actor a
             where {scan.Where} and {column} is not null{limit}
-            group by {column}
+            group by {column}{group}
             """, scan.Parameters);
     }
 
-    private static (string Sql, DynamicParameters Parameters) FromAggregates(TerritoryLevel level, ActorFilter filter, string? codes)
+    private static (string Sql, DynamicParameters Parameters) FromAggregates(TerritoryLevel level, ActorFilter filter, string? codes, string? category)
     {
+        var (select, group) = Category(category);
         var parameters = new DynamicParameters();
         var conditions = new List<string> { "c.actors <> 0" };
         if (filter.Circles.Count > 0)
@@ -87,10 +99,10 @@ public static class TerritoryCountSql
             }
 
             return ($"""
-                select {code} as code, sum(c.actors)::bigint as actors
+                select {code} as code{select}, sum(c.actors)::bigint as actors
                 from actor_count c join department d on d.code = c.department_code
                 where {string.Join(" and ", conditions)}
-                group by {code}
+                group by {code}{group}
                 having sum(c.actors) > 0
                 """, parameters);
         }
@@ -115,11 +127,21 @@ public static class TerritoryCountSql
         }
 
         return ($"""
-            select {key} as code, sum(c.actors)::bigint as actors
+            select {key} as code{select}, sum(c.actors)::bigint as actors
             from actor_commune_count c join commune m on m.code = c.commune_code
             where {string.Join(" and ", conditions)} and {key} is not null
-            group by {key}
+            group by {key}{group}
             having sum(c.actors) > 0
             """, parameters);
     }
+
+    private static (string Select, string Group) Category(string? column) =>
+        column is null ? (string.Empty, string.Empty) : ($", {column}::integer as category", $", {column}");
+}
+
+/// <summary>How <see cref="TerritoryCountSql.ByCategory"/> breaks the counts down.</summary>
+public enum CountCategory
+{
+    Circle,
+    Family,
 }
