@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Net;
 using Dapper;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Ocim.Portal.Features.Actors;
+using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Tests.Infrastructure;
 
 namespace Ocim.Portal.Tests.Features.Tiles;
@@ -192,11 +196,19 @@ public sealed class ActorTileTests : IClassFixture<TileDatabase>, IDisposable
             var territories = await VectorTiles.DecodeAsync(await GetTileAsync($"/tiles/territories/0/0/0.mvt?{query}"), 0, 0, 0);
             Assert.Equal(expected, territories["regions"].Sum(f => f.Number("actors")));
 
-            // The list (its total) and the CSV export (its rows) see the same actors (plus the unlocated one, which
-            // no map can show).
+            // The list (its total), the CSV export (its rows) and the territory counts see the same actors (plus
+            // the unlocated one, which no map can show).
             var unlocated = string.IsNullOrEmpty(query) ? 1 : 0;
             var csv = await client.GetStringAsync("/acteurs.csv?" + query);
             Assert.Equal(expected + unlocated, SimpleCsv.Parse(csv.TrimStart('\uFEFF')).Count - 1);
+            var (filter, errors) = ActorFilter.Parse(QueryHelpers.ParseQuery(query));
+            Assert.Empty(errors);
+            await using var scope = factory.Services.CreateAsyncScope();
+            var list = await scope.ServiceProvider.GetRequiredService<SearchActors>().SearchAsync(filter, null, 1, 20, CancellationToken.None);
+            Assert.Equal(expected + unlocated, list.Total);
+            await using var connection = await data.Database.OpenAsync();
+            var (countSql, countParameters) = TerritoryCountSql.For(TerritoryLevel.Department, filter);
+            Assert.Equal(expected, await connection.ExecuteScalarAsync<long>($"select coalesce(sum(actors), 0)::bigint from ({countSql}) c", countParameters));
         }
     }
 
