@@ -309,49 +309,58 @@ alter table commune add column centre_l93 geometry(Point, 2154) generated always
 create index commune_centre_l93_idx on commune using gist (centre_l93);
 
 -- Recomputes every located actor's commune, EPCI, department and region from the outlines (after a territory
--- reload), with the same tie rule as resolve_territory: a point on a shared border goes to the lowest code. The
--- join is driven by the communes: each outline probes the actor index once, as a prepared polygon (2.9 µs per
--- point in the measurements of docs/PERFORMANCE, against 14 µs when driven by the points). That pass keeps, per
--- commune, a count and only the actors that disagree with what they hold (normally a few points on borders), so a
--- million agreeing actors are neither stored nor sorted. For those suspects, the commune they hold, when its
--- outline still holds the point, is the only candidate the pass left out: added back, the lowest code wins, and
--- only the actors whose territories differ are written. Returns the number of actors examined (located in at
+-- reload), with the same tie rule as resolve_territory: a point on a shared border goes to the lowest code.
+-- 1. One pass driven by the communes: each outline probes the actor index once, as a prepared polygon (2.9 µs per
+--    point in the measurements of docs/PERFORMANCE, against 14 µs when driven by the points), and counts per
+--    commune the actors it holds and those of them that hold other territories (normally none, or a few points on
+--    borders). Nothing is kept per actor, so a million agreeing actors are neither stored nor sorted. This pass
+--    may use parallel workers (the web role runs without parallel query; a rebuild is a rare bulk operation).
+-- 2. The disagreeing actors, read again from the few communes that have some. The commune an actor holds, when
+--    its outline still holds the point, is the only candidate the pass left out: added back, the lowest code wins.
+-- Only the actors whose territories differ are written. Returns the number of actors examined (located in at
 -- least one commune) and of actors changed.
 create function actor_rebuild_territories(out examined bigint, out changed bigint)
 language plpgsql as $$
 declare
     pairs bigint;
 begin
-    -- The plan's estimated cost would trigger JIT compilation, for nothing: the work is in PostGIS.
-    perform set_config('jit', 'off', true);
+    perform set_config('max_parallel_workers_per_gather', '2', true);
+    perform set_config('jit', 'off', true);          -- the plan's cost would compile it, for nothing: the work is in PostGIS
+    perform set_config('work_mem', '256MB', true);   -- the per-commune grouping stays in memory
     drop table if exists rebuilt_commune;
     create temp table rebuilt_commune on commit drop as
-    select c.code, c.epci_siren, c.department_code, c.region_code, p.pairs, p.suspects
-    from commune c
-    cross join lateral (
-        select count(*) as pairs,
-               array_agg(a.id) filter (where a.commune_code is distinct from c.code or a.epci_siren is distinct from c.epci_siren
-                                          or a.department_code is distinct from c.department_code
-                                          or a.region_code is distinct from c.region_code) as suspects
-        from actor a where a.geom && c.geom and st_intersects(c.geom, a.geom)) p
-    where p.pairs > 0;
+    select c.code, count(*) as pairs,
+           count(*) filter (where a.commune_code is distinct from c.code or a.epci_siren is distinct from c.epci_siren
+                               or a.department_code is distinct from c.department_code
+                               or a.region_code is distinct from c.region_code) as disagreeing
+    from commune c join actor a on a.geom && c.geom and st_intersects(c.geom, a.geom)
+    group by c.code;
+    analyze rebuilt_commune;
     select coalesce(sum(r.pairs), 0) into pairs from rebuilt_commune r;
 
     drop table if exists rebuilt_territory;
     create temp table rebuilt_territory on commit drop as
-    with candidate as (
-        select s.id, r.code as commune_code, r.epci_siren, r.department_code, r.region_code
-        from rebuilt_commune r cross join unnest(r.suspects) s(id)
+    with suspect as materialized (
+        select a.id, c.code as commune_code, c.epci_siren, c.department_code, c.region_code
+        from rebuilt_commune r
+        join commune c on c.code = r.code
+        cross join lateral (
+            select a.id from actor a
+            where a.geom && c.geom and st_intersects(c.geom, a.geom)
+              and (a.commune_code is distinct from c.code or a.epci_siren is distinct from c.epci_siren
+                   or a.department_code is distinct from c.department_code or a.region_code is distinct from c.region_code)) a
+        where r.disagreeing > 0),
+    candidate as (
+        select * from suspect
         union
         select a.id, c.code, c.epci_siren, c.department_code, c.region_code
         from actor a join commune c on c.code = a.commune_code
-        where a.id in (select s.id from rebuilt_commune r cross join unnest(r.suspects) s(id))
-          and a.geom && c.geom and st_intersects(c.geom, a.geom))
+        where a.id in (select s.id from suspect s) and a.geom && c.geom and st_intersects(c.geom, a.geom))
     select distinct on (id) id, commune_code, epci_siren, department_code, region_code,
            count(*) over (partition by id) as communes
     from candidate
     order by id, commune_code;
-    -- Each suspect was counted once per commune holding it; every other actor once.
+    -- Each disagreeing actor was counted once per commune holding it; every other actor once.
     select pairs - coalesce(sum(r.communes - 1), 0) into examined from rebuilt_territory r;
 
     update actor a
