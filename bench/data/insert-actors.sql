@@ -1,5 +1,7 @@
--- One statement-level batch: actors lo < n <= hi of bench.point, written through the real actor table, so that the
--- trigger resolves commune, EPCI, département and région from longitude/latitude, and every index is maintained.
+-- One statement-level batch: actors lo < n <= hi of bench.point, written into the real actor table (every index is
+-- maintained). run.sh disables the row trigger that resolves the territories and the map triggers during the load:
+-- the territories come from the commune the point was drawn in, then actor_rebuild_territories() checks every
+-- point against the outlines (and corrects the few on borders), and actor_map_rebuild() builds the map's aggregates.
 -- Variables: lo, hi (psql -v or \set). Run with synchronous_commit = off.
 with l as (
     select (select array_agg(id order by id) from actor_family) as family_ids,
@@ -24,7 +26,8 @@ with l as (
     where p.n > :lo and p.n <= :hi
 )
 insert into actor (name, acronym, circle, family_id, action_types, themes, audiences, short_description,
-                   long_description, longitude, latitude, status, source, external_id)
+                   long_description, longitude, latitude, status, source, external_id,
+                   commune_code, epci_siren, department_code, region_code)
 select d.kinds[d.ki] || ' ' || d.topics[d.ti] || ' de ' || d.commune_name,
        case when d.r_acronym < 0.2 then translate(upper(substr(md5(d.n::text), 1, 4)), '0123456789', 'ABCDEFGHIJ') end,
        -- mostly the family's default circle, sometimes another one, as curators do
@@ -40,5 +43,6 @@ select d.kinds[d.ki] || ' ' || d.topics[d.ti] || ' de ' || d.commune_name,
        d.lon, d.lat,
        case when d.r_status < 0.94 then 'published' when d.r_status < 0.98 then 'draft' else 'archived' end,
        'bench',
-       d.n::text
-from d;
+       d.n::text,
+       m.code, m.epci_siren, m.department_code, m.region_code
+from d join commune m on m.code = d.commune_code;

@@ -50,3 +50,13 @@ begin
     end loop;
 end
 $$;
+
+-- Themes, for the filtered tile that the pyramid cannot serve (clustered on the fly).
+create table bench.theme (n integer primary key, slug text not null);
+insert into bench.theme select row_number() over (order by sort_order, slug), slug from actor_vocabulary where kind = 'theme';
+do $$
+begin
+    execute format($f$create function bench.theme(i bigint) returns text language sql immutable as
+                       'select slug from bench.theme where n = 1 + (i - 1) %% %s'$f$, (select count(*) from bench.theme));
+end
+$$;

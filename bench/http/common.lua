@@ -1,6 +1,7 @@
 -- Shared by the wrk scripts (wrk loads each script once per thread, plus once for setup and done).
 --   bench.load(name)   the parameter pool bench/work/params/<name>.txt, one value a line (written by run.sh
 --                      from the same tables the SQL scripts draw from)
+--   bench.tiles(z)     "x/y" of the first BENCH_POOL tiles of the pool tiles-z<z>.txt (see data/pools.sql)
 --   bench.pick(pool)   one value, uniformly
 --   bench.run(path_fn) makes wrk request path_fn() each time and print a summary line that run.sh reads
 local bench = {}
@@ -12,6 +13,14 @@ function bench.load(name)
   for line in io.lines(params .. "/" .. name .. ".txt") do
     if line ~= "" then pool[#pool + 1] = line end
   end
+  return pool
+end
+
+function bench.tiles(z)
+  local all = bench.load("tiles-z" .. z)
+  local size = tonumber(os.getenv("BENCH_POOL") or "") or #all
+  local pool = {}
+  for i = 1, math.min(size, #all) do pool[i] = all[i] end
   return pool
 end
 

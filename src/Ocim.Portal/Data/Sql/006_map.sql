@@ -78,53 +78,122 @@ language sql immutable as $$
 $$;
 
 -- Applies the changed rows to the three aggregates. The transition tables are only visible to the trigger
--- function itself (not to functions it calls), hence the three statements here, made for INSERT (new rows, +1),
--- DELETE (old rows, -1) or UPDATE (both: an edit that moves nothing cancels out and writes no row).
+-- function itself (not to functions it calls), hence the statements here. They are static SQL, one statement per
+-- kind of write, so that PL/pgSQL plans each once per session instead of at every write: planning dynamic SQL was
+-- most of a single-row write's cost. Each is still one grouped pass whatever the number of rows: r holds the rows
+-- that count (what actor_map_rows describes: published, located) with a sign, +1 for new rows and -1 for old
+-- ones; an UPDATE nets them first, so that an edit that moves nothing the aggregates count (a description, a
+-- website) writes no row. rc expands r into the row's cell at each zoom 0–12. Every insert locks its rows in key
+-- order, and every statement writes the tables in the same order (no deadlock between concurrent writers).
 create function actor_map_apply() returns trigger
 language plpgsql as $$
-declare
-    changed text := case tg_op
-        when 'INSERT' then actor_map_rows('new_rows', 1)
-        when 'DELETE' then actor_map_rows('old_rows', -1)
-        else actor_map_rows('old_rows', -1) || ' union all ' || actor_map_rows('new_rows', 1) end;
 begin
-    execute format($sql$
-        insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
-        select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id,
-               sum(r.sign), sum(r.sign * r.x), sum(r.sign * r.y)
-        from (%s) r cross join lateral actor_cells_of(r.x, r.y) c
-        group by 1, 2, 3, 4, 5, 6, 7, 8
-        having sum(r.sign) <> 0 or sum(r.sign * r.x) <> 0 or sum(r.sign * r.y) <> 0
-        order by 1, 2, 3, 4, 5, 6, 7, 8
-        on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
-        set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y
-    $sql$, changed);
-
-    execute format($sql$
-        insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
-        select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, sum(r.sign),
-               coalesce(sum(r.sign) filter (where r.circle = 1), 0), coalesce(sum(r.sign) filter (where r.circle = 2), 0),
-               coalesce(sum(r.sign) filter (where r.circle = 3), 0), sum(r.sign * r.x), sum(r.sign * r.y)
-        from (%s) r cross join lateral actor_cells_of(r.x, r.y) c
-        group by 1, 2, 3, 4, 5
-        having sum(r.sign) <> 0 or sum(r.sign * r.x) <> 0 or sum(r.sign * r.y) <> 0
-            or sum(r.sign) filter (where r.circle = 1) <> 0 or sum(r.sign) filter (where r.circle = 2) <> 0
-        order by 1, 2, 3, 4, 5
-        on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
-        set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
-            circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
-            sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y
-    $sql$, changed);
-
-    execute format($sql$
+    if tg_op = 'INSERT' then
+        with r as materialized (
+            select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
+                   circle, family_id, commune_code, 1 as sign
+            from new_rows where status = 'published' and geom_3857 is not null),
+        rc as materialized (
+            select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
+            from r cross join lateral actor_cells_of(r.x, r.y) c),
+        cells as (
+            insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+            select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
+            from rc group by 1, 2, 3, 4, 5, 6, 7, 8
+            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+            order by 1, 2, 3, 4, 5, 6, 7, 8
+            on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
+            set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
+        totals as (
+            insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+            select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
+                   coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
+                   coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
+            from rc group by 1, 2, 3, 4, 5
+            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+                or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
+            order by 1, 2, 3, 4, 5
+            on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
+            set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
+                circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
+                sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
         insert into actor_commune_count as t (commune_code, circle, family_id, actors)
-        select r.commune_code, r.circle, r.family_id, sum(r.sign)
-        from (%s) r
-        group by 1, 2, 3
-        having sum(r.sign) <> 0
-        order by 1, 2, 3
-        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors
-    $sql$, changed);
+        select commune_code, circle, family_id, sum(sign) from r
+        group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
+        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+    elsif tg_op = 'DELETE' then
+        with r as materialized (
+            select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
+                   circle, family_id, commune_code, -1 as sign
+            from old_rows where status = 'published' and geom_3857 is not null),
+        rc as materialized (
+            select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
+            from r cross join lateral actor_cells_of(r.x, r.y) c),
+        cells as (
+            insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+            select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
+            from rc group by 1, 2, 3, 4, 5, 6, 7, 8
+            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+            order by 1, 2, 3, 4, 5, 6, 7, 8
+            on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
+            set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
+        totals as (
+            insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+            select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
+                   coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
+                   coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
+            from rc group by 1, 2, 3, 4, 5
+            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+                or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
+            order by 1, 2, 3, 4, 5
+            on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
+            set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
+                circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
+                sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
+        insert into actor_commune_count as t (commune_code, circle, family_id, actors)
+        select commune_code, circle, family_id, sum(sign) from r
+        group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
+        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+    else
+        with r as materialized (
+            select x, y, department_code, circle, family_id, commune_code, sum(sign)::integer as sign
+            from (select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
+                         circle, family_id, commune_code, -1 as sign
+                  from old_rows where status = 'published' and geom_3857 is not null
+                  union all
+                  select st_x(geom_3857), st_y(geom_3857), coalesce(department_code, ''), circle, family_id, commune_code, 1
+                  from new_rows where status = 'published' and geom_3857 is not null) u
+            group by 1, 2, 3, 4, 5, 6
+            having sum(sign) <> 0),
+        rc as materialized (
+            select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
+            from r cross join lateral actor_cells_of(r.x, r.y) c),
+        cells as (
+            insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+            select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
+            from rc group by 1, 2, 3, 4, 5, 6, 7, 8
+            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+            order by 1, 2, 3, 4, 5, 6, 7, 8
+            on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
+            set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
+        totals as (
+            insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+            select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
+                   coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
+                   coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
+            from rc group by 1, 2, 3, 4, 5
+            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+                or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
+            order by 1, 2, 3, 4, 5
+            on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
+            set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
+                circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
+                sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
+        insert into actor_commune_count as t (commune_code, circle, family_id, actors)
+        select commune_code, circle, family_id, sum(sign) from r
+        group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
+        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+    end if;
     return null;
 end
 $$;
@@ -240,20 +309,59 @@ alter table commune add column centre_l93 geometry(Point, 2154) generated always
 create index commune_centre_l93_idx on commune using gist (centre_l93);
 
 -- Recomputes every located actor's commune, EPCI, department and region from the outlines (after a territory
--- reload), with the same tie rule as resolve_territory: a point on a shared border goes to the lowest code. The
--- join is driven by the communes (each outline probes the actor index once, as a prepared polygon): 2.9 µs per
--- point in the measurements of docs/PERFORMANCE, against 14 µs when driven by the points. Only the actors whose
--- territories differ are written. Returns the number of actors examined and of actors changed.
+-- reload), with the same tie rule as resolve_territory: a point on a shared border goes to the lowest code.
+-- 1. One pass driven by the communes: each outline probes the actor index once, as a prepared polygon (2.9 µs per
+--    point in the measurements of docs/PERFORMANCE, against 14 µs when driven by the points), and counts per
+--    commune the actors it holds and those of them that hold other territories (normally none, or a few points on
+--    borders). Nothing is kept per actor, so a million agreeing actors are neither stored nor sorted. This pass
+--    may use parallel workers (the web role runs without parallel query; a rebuild is a rare bulk operation).
+-- 2. The disagreeing actors, read again from the few communes that have some. The commune an actor holds, when
+--    its outline still holds the point, is the only candidate the pass left out: added back, the lowest code wins.
+-- Only the actors whose territories differ are written. Returns the number of actors examined (located in at
+-- least one commune) and of actors changed.
 create function actor_rebuild_territories(out examined bigint, out changed bigint)
 language plpgsql as $$
+declare
+    pairs bigint;
 begin
+    perform set_config('max_parallel_workers_per_gather', '2', true);
+    perform set_config('jit', 'off', true);          -- the plan's cost would compile it, for nothing: the work is in PostGIS
+    perform set_config('work_mem', '256MB', true);   -- the per-commune grouping stays in memory
+    drop table if exists rebuilt_commune;
+    create temp table rebuilt_commune on commit drop as
+    select c.code, count(*) as pairs,
+           count(*) filter (where a.commune_code is distinct from c.code or a.epci_siren is distinct from c.epci_siren
+                               or a.department_code is distinct from c.department_code
+                               or a.region_code is distinct from c.region_code) as disagreeing
+    from commune c join actor a on a.geom && c.geom and st_intersects(c.geom, a.geom)
+    group by c.code;
+    analyze rebuilt_commune;
+    select coalesce(sum(r.pairs), 0) into pairs from rebuilt_commune r;
+
     drop table if exists rebuilt_territory;
     create temp table rebuilt_territory on commit drop as
-    select distinct on (a.id) a.id, c.code as commune_code, c.epci_siren, c.department_code, c.region_code
-    from commune c
-    join lateral (select a.id from actor a where a.geom && c.geom and st_intersects(c.geom, a.geom)) a on true
-    order by a.id, c.code;
-    get diagnostics examined = row_count;
+    with suspect as materialized (
+        select a.id, c.code as commune_code, c.epci_siren, c.department_code, c.region_code
+        from rebuilt_commune r
+        join commune c on c.code = r.code
+        cross join lateral (
+            select a.id from actor a
+            where a.geom && c.geom and st_intersects(c.geom, a.geom)
+              and (a.commune_code is distinct from c.code or a.epci_siren is distinct from c.epci_siren
+                   or a.department_code is distinct from c.department_code or a.region_code is distinct from c.region_code)) a
+        where r.disagreeing > 0),
+    candidate as (
+        select * from suspect
+        union
+        select a.id, c.code, c.epci_siren, c.department_code, c.region_code
+        from actor a join commune c on c.code = a.commune_code
+        where a.id in (select s.id from suspect s) and a.geom && c.geom and st_intersects(c.geom, a.geom))
+    select distinct on (id) id, commune_code, epci_siren, department_code, region_code,
+           count(*) over (partition by id) as communes
+    from candidate
+    order by id, commune_code;
+    -- Each disagreeing actor was counted once per commune holding it; every other actor once.
+    select pairs - coalesce(sum(r.communes - 1), 0) into examined from rebuilt_territory r;
 
     update actor a
     set commune_code = r.commune_code, epci_siren = r.epci_siren, department_code = r.department_code, region_code = r.region_code

@@ -9,10 +9,14 @@ namespace Ocim.Portal.Features.Tiles;
 /// A key holds the actors' data version: any change to the actors makes new keys, so an entry is never stale, and
 /// the old ones age out. The version is read from the database on each request (one indexed row, ~0.1 ms), so a
 /// tile is never served from an older version than the database's.
+/// <c>Portal:TileCache:Enabled</c> = false (default true) builds every tile from the database, as the benchmark's
+/// uncached measurements need.
 /// </summary>
-public sealed class TileCache(NpgsqlDataSource dataSource) : IDisposable
+public sealed class TileCache(NpgsqlDataSource dataSource, IConfiguration configuration) : IDisposable
 {
     public const long SizeLimitBytes = 64L * 1024 * 1024;
+
+    private readonly bool enabled = configuration.GetValue("Portal:TileCache:Enabled", true);
 
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = SizeLimitBytes, CompactionPercentage = 0.25 });
 
@@ -25,6 +29,11 @@ public sealed class TileCache(NpgsqlDataSource dataSource) : IDisposable
 
     public async Task<byte[]> GetOrBuildAsync(string key, Func<CancellationToken, Task<byte[]>> build, CancellationToken cancellationToken)
     {
+        if (!enabled)
+        {
+            return await build(cancellationToken);
+        }
+
         if (cache.TryGetValue(key, out byte[]? cached) && cached is not null)
         {
             return cached;
