@@ -4,9 +4,9 @@
 with self as (select geom, geom_l93 from actor where id = bench.actor_id(:i)),
 candidates as (
     select a.id, a.name, a.family_id, a.commune_code, a.geom
-    from actor a, self
+    from actor a
     where a.status = 'published' and a.id <> bench.actor_id(:i) and a.geom_l93 is not null
-    order by a.geom_l93 <-> self.geom_l93
+    order by a.geom_l93 <-> (select geom_l93 from actor where id = bench.actor_id(:i))
     limit 16)
 select n.id, n.name, f.name as family_name, c.name as commune_name,
        st_distance(n.geom::geography, self.geom::geography) as distance_metres

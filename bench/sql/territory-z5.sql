@@ -12,10 +12,10 @@ select (with shapes as materialized (select s.code, s.geom from territory_shape 
  select coalesce(st_asmvt(t, 'regions', 4096, 'geom'), ''::bytea)
  from (select g.geom, g.code, g.name, g.actors, g.population,
               case when g.population > 0 then round(g.actors * 10000.0 / g.population, 2)::double precision end as per10k
-       from (select st_asmvtgeom(s.geom, st_tileenvelope(5, bench.tile_x(5, :i), bench.tile_y(5, :i)), 4096, 16, true) as geom, s.code, r.name,
+       from (select st_forcepolygonccw(st_collectionextract(st_removerepeatedpoints(st_snaptogrid(st_clipbybox2d(st_affine(s.geom, (4096 / (40075016.68557849 / 2 ^ 5)), 0, 0, -(4096 / (40075016.68557849 / 2 ^ 5)), -(-20037508.342789244 + bench.tile_x(5, :i) * (40075016.68557849 / 2 ^ 5)) * (4096 / (40075016.68557849 / 2 ^ 5)), (20037508.342789244 - bench.tile_y(5, :i) * (40075016.68557849 / 2 ^ 5)) * (4096 / (40075016.68557849 / 2 ^ 5))), st_makeenvelope(-16, -16, 4112, 4112)), 1)), 3)) as geom, s.code, r.name,
                     coalesce(n.actors, 0)::integer as actors, r.population
              from shapes s join region r on r.code = s.code left join counts n on n.code = s.code) g
-       where g.geom is not null) t) || (with shapes as materialized (select s.code, s.geom from territory_shape s where s.level = 'department' and s.band = 1 and s.geom && st_tileenvelope(5, bench.tile_x(5, :i), bench.tile_y(5, :i))),
+       where not st_isempty(g.geom)) t) || (with shapes as materialized (select s.code, s.geom from territory_shape s where s.level = 'department' and s.band = 1 and s.geom && st_tileenvelope(5, bench.tile_x(5, :i), bench.tile_y(5, :i))),
       counts as (select d.code as code, sum(c.actors)::bigint as actors
                 from actor_count c join department d on d.code = c.department_code
                 where c.actors <> 0 and c.status = 'published' and d.code = any(array(select code from shapes))
@@ -24,7 +24,7 @@ select (with shapes as materialized (select s.code, s.geom from territory_shape 
  select coalesce(st_asmvt(t, 'departments', 4096, 'geom'), ''::bytea)
  from (select g.geom, g.code, g.name, g.actors, g.population,
               case when g.population > 0 then round(g.actors * 10000.0 / g.population, 2)::double precision end as per10k
-       from (select st_asmvtgeom(s.geom, st_tileenvelope(5, bench.tile_x(5, :i), bench.tile_y(5, :i)), 4096, 16, true) as geom, s.code, r.name,
+       from (select st_forcepolygonccw(st_collectionextract(st_removerepeatedpoints(st_snaptogrid(st_clipbybox2d(st_affine(s.geom, (4096 / (40075016.68557849 / 2 ^ 5)), 0, 0, -(4096 / (40075016.68557849 / 2 ^ 5)), -(-20037508.342789244 + bench.tile_x(5, :i) * (40075016.68557849 / 2 ^ 5)) * (4096 / (40075016.68557849 / 2 ^ 5)), (20037508.342789244 - bench.tile_y(5, :i) * (40075016.68557849 / 2 ^ 5)) * (4096 / (40075016.68557849 / 2 ^ 5))), st_makeenvelope(-16, -16, 4112, 4112)), 1)), 3)) as geom, s.code, r.name,
                     coalesce(n.actors, 0)::integer as actors, r.population
              from shapes s join department r on r.code = s.code left join counts n on n.code = s.code) g
-       where g.geom is not null) t);
+       where not st_isempty(g.geom)) t);

@@ -372,3 +372,12 @@ begin
     get diagnostics changed = row_count;
 end
 $$;
+
+-- ---------------------------------------------------------------------------------------------- 6. planner
+-- A department's communes for the counts, without touching the commune heap (130 MB: it carries the outlines).
+create index commune_department_code_covering_idx on commune (department_code) include (code, epci_siren, region_code);
+
+-- No JIT for the portal's role: its statements are short, and the planner's cost estimates of KNN scans with a
+-- LIMIT (over a million at a million actors) made PostgreSQL compile them: ~18 ms of JIT for a 0.5 ms query.
+-- (Like max_parallel_workers_per_gather = 0 in 003: applies to new sessions of this role.)
+alter role current_user set jit = off;

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -11,6 +12,8 @@ namespace Ocim.Portal.Features.Tiles;
 /// tile is never served from an older version than the database's.
 /// <c>Portal:TileCache:Enabled</c> = false (default true) builds every tile from the database, as the benchmark's
 /// uncached measurements need.
+/// A tile of more than <see cref="GzipThresholdBytes"/> is also kept gzipped, compressed once when built (the
+/// territory tiles shrink by about 40 %), so that serving it compressed costs no CPU per request.
 /// </summary>
 public sealed class TileCache(NpgsqlDataSource dataSource, IConfiguration configuration) : IDisposable
 {
@@ -27,23 +30,45 @@ public sealed class TileCache(NpgsqlDataSource dataSource, IConfiguration config
             "select version from data_version where name = 'actors'", cancellationToken: cancellationToken));
     }
 
-    public async Task<byte[]> GetOrBuildAsync(string key, Func<CancellationToken, Task<byte[]>> build, CancellationToken cancellationToken)
+    public const int GzipThresholdBytes = 1024;
+
+    public async Task<BuiltTile> GetOrBuildAsync(string key, Func<CancellationToken, Task<byte[]>> build, CancellationToken cancellationToken)
     {
         if (!enabled)
         {
-            return await build(cancellationToken);
+            return BuiltTile.From(await build(cancellationToken));
         }
 
-        if (cache.TryGetValue(key, out byte[]? cached) && cached is not null)
+        if (cache.TryGetValue(key, out BuiltTile? cached) && cached is not null)
         {
             return cached;
         }
 
-        var bytes = await build(cancellationToken);
+        var tile = BuiltTile.From(await build(cancellationToken));
         // The key's own size counts too: many empty tiles must not escape the bound.
-        cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length + (key.Length * 2) + 64 });
-        return bytes;
+        cache.Set(key, tile, new MemoryCacheEntryOptions { Size = tile.Raw.Length + (tile.Gzip?.Length ?? 0) + (key.Length * 2) + 64 });
+        return tile;
     }
 
     public void Dispose() => cache.Dispose();
+}
+
+/// <summary>A tile's bytes, and the same gzipped when it is worth it.</summary>
+public sealed record BuiltTile(byte[] Raw, byte[]? Gzip)
+{
+    public static BuiltTile From(byte[] raw)
+    {
+        if (raw.Length <= TileCache.GzipThresholdBytes)
+        {
+            return new BuiltTile(raw, null);
+        }
+
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gzip.Write(raw);
+        }
+
+        return new BuiltTile(raw, output.ToArray());
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Infrastructure.Http;
 
@@ -52,9 +53,22 @@ public sealed class TilesController(TileCache cache) : Controller
         }
 
         var key = string.Create(CultureInfo.InvariantCulture, $"{layer}|{tile}|{version}|{query}");
-        var bytes = await cache.GetOrBuildAsync(key, token => build(tile, filter, token), cancellationToken);
-        return File(bytes, ContentType);
+        var built = await cache.GetOrBuildAsync(key, token => build(tile, filter, token), cancellationToken);
+        Response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (built.Gzip is not null && AcceptsGzip(Request.Headers.AcceptEncoding))
+        {
+            Response.Headers.ContentEncoding = "gzip";
+            return File(built.Gzip, ContentType);
+        }
+
+        return File(built.Raw, ContentType);
     }
+
+    /// <summary>gzip listed in Accept-Encoding without q=0.</summary>
+    private static bool AcceptsGzip(Microsoft.Extensions.Primitives.StringValues acceptEncoding) =>
+        StringWithQualityHeaderValue.TryParseList(acceptEncoding, out var codings)
+        && codings.Any(c => (c.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || c.Value.Equals("*", StringComparison.Ordinal))
+                            && (c.Quality ?? 1) > 0);
 
     private static string FilterHash(string query) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(query)).AsSpan(0, 8));

@@ -96,6 +96,31 @@ public sealed class TerritoryTileTests : IClassFixture<TileDatabase>, IDisposabl
         Assert.False(Contains(dijon.LonLat, 5.2, 47.5));
     }
 
+    [Fact]
+    public async Task A_large_tile_comes_gzipped_to_clients_that_accept_it_and_plain_to_others()
+    {
+        const string url = "/tiles/territories/5/16/11.mvt";
+        var plain = await client.GetAsync(url);
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", plain.Headers.Vary);
+        var raw = await plain.Content.ReadAsByteArrayAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "br;q=1, gzip;q=0.8");
+        var zipped = await client.SendAsync(request);
+        Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+        var body = await zipped.Content.ReadAsByteArrayAsync();
+        Assert.True(body.Length < raw.Length);
+        await using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(body), System.IO.Compression.CompressionMode.Decompress);
+        using var unzipped = new MemoryStream();
+        await gzip.CopyToAsync(unzipped);
+        Assert.Equal(raw, unzipped.ToArray());
+
+        using var refused = new HttpRequestMessage(HttpMethod.Get, url);
+        refused.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip;q=0");
+        Assert.Empty((await client.SendAsync(refused)).Content.Headers.ContentEncoding);
+    }
+
     private static bool Contains(double[][] ring, double lon, double lat)
     {
         var inside = false;
