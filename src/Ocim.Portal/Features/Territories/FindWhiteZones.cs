@@ -77,14 +77,17 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
     // @z, per circle and family) holding a matching actor is covered when the whole cell is within N km of any point
     // of it: its diagonal is at most N (CellZoom). The cell is computed as actor_cells_of does, with the spherical
     // Mercator formulas (cheaper than st_transform on 35,000 points). Index-only lookups on the pyramid's key.
-    private const string CellTest = """
+    private const string CellTest =
+        "\n      and not exists (\n"
+        + "          select 1\n"
+        + "          from (" + CentreCell + ") k\n"
+        + "          join actor_cell ac on ac.z = @z and ac.tile_x = k.cx >> 3 and ac.tile_y = k.cy >> 3 and ac.cell_x = k.cx and ac.cell_y = k.cy\n"
+        + "          where ac.actors > 0{0})";
 
-              and not exists (
-                  select 1
-                  from (select floor((radians(st_x(c.centre)) * 6378137 + 20037508.342789244) / 40075016.68557849 * (8 << @z))::integer as cx,
-                               floor((20037508.342789244 - ln(tan(radians(45 + st_y(c.centre) / 2))) * 6378137) / 40075016.68557849 * (8 << @z))::integer as cy) k
-                  join actor_cell ac on ac.z = @z and ac.tile_x = k.cx >> 3 and ac.tile_y = k.cy >> 3 and ac.cell_x = k.cx and ac.cell_y = k.cy
-                  where ac.actors > 0{0})
+    /// <summary>The pyramid cell (cx, cy) at zoom @z of a commune's centre c.centre; a test pins it to actor_cells_of.</summary>
+    internal const string CentreCell = """
+        select floor((radians(st_x(c.centre)) * 6378137 + 20037508.342789244) / 40075016.68557849 * (8 << @z))::integer as cx,
+               floor((20037508.342789244 - ln(tan(radians(45 + st_y(c.centre) / 2))) * 6378137) / 40075016.68557849 * (8 << @z))::integer as cy
         """;
 
     private const string Totals = """

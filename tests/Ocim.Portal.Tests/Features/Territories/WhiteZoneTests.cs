@@ -91,6 +91,25 @@ public sealed class WhiteZoneTests : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
+    public async Task The_quick_test_puts_every_metropolitan_commune_centre_in_the_cell_the_pyramid_gives_its_point()
+    {
+        // The quick test settles a commune by the pyramid's cell of its centre, computed with the spherical Mercator
+        // formulas; the pyramid's triggers place points with actor_cells_of on st_transform(…, 3857). A centre put in
+        // a neighbouring cell could be declared covered by an actor farther than N: the two must agree everywhere.
+        await using var connection = await database.OpenAsync();
+        var sql = FindWhiteZones.CentreCell.Replace("@z", "zoom.z", StringComparison.Ordinal);
+        var disagreements = await connection.QueryAsync<(string Code, int Z)>($"""
+            select c.code, zoom.z
+            from commune c
+            cross join (select z from generate_series(5, 12) z) zoom
+            cross join lateral ({sql}) k
+            cross join lateral actor_cells_of(st_x(st_transform(c.centre, 3857)), st_y(st_transform(c.centre, 3857))) p
+            where c.department_code not like '97%' and p.z = zoom.z and (p.cell_x, p.cell_y) <> (k.cx, k.cy)
+            """);
+        Assert.Empty(disagreements);
+    }
+
+    [Fact]
     public async Task Overseas_communes_are_measured_on_the_spheroid_from_the_actors_of_their_region()
     {
         await using var connection = await SeedAsync();
