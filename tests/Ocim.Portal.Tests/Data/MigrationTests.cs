@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ocim.Portal.Data;
 using Ocim.Portal.Features.Territories;
-using Ocim.Portal.Infrastructure.Database;
 using Ocim.Portal.Tests.Infrastructure;
 
 namespace Ocim.Portal.Tests.Data;
@@ -22,9 +21,9 @@ public sealed class MigrationTests : IAsyncLifetime
     {
         await using var services = TestDatabase.AppServices(database);
 
-        await DatabaseSetup.MigrateAsync(services);
+        await TestDatabase.MigrateAsync(services);
         var schemaAfterFirstRun = await SchemaAsync();
-        await DatabaseSetup.MigrateAsync(services);
+        await TestDatabase.MigrateAsync(services);
 
         Assert.Equal(schemaAfterFirstRun, await SchemaAsync());
         await using var scope = services.CreateAsyncScope();
@@ -43,7 +42,7 @@ public sealed class MigrationTests : IAsyncLifetime
     public async Task An_interrupted_load_leaves_no_territory_behind()
     {
         await using var services = TestDatabase.AppServices(database);
-        await DatabaseSetup.MigrateAsync(services);
+        await TestDatabase.MigrateAsync(services);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(3));
 
         await using (var scope = services.CreateAsyncScope())

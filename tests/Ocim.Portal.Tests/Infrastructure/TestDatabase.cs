@@ -67,6 +67,26 @@ public static class TestDatabase
         await ExecuteAdminAsync($"drop database if exists {name} with (force)");
     }
 
+    /// <summary>
+    /// Migrates a test database, one migration run at a time on the whole server. Migrations set defaults on the
+    /// portal's role (003, 006: ALTER ROLE … SET), a shared catalog row: two runs at once in different databases
+    /// (the template and MigrationTests, in parallel test classes) fail with "tuple concurrently updated".
+    /// </summary>
+    public static async Task MigrateAsync(IServiceProvider services)
+    {
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await ExecuteAsync(admin, "select pg_advisory_lock(hashtext('portal_test_migrations'))");
+        try
+        {
+            await DatabaseSetup.MigrateAsync(services);
+        }
+        finally
+        {
+            await ExecuteAsync(admin, "select pg_advisory_unlock(hashtext('portal_test_migrations'))");
+        }
+    }
+
     /// <summary>Services of the app that run outside HTTP (migrations, loaders), bound to one database.</summary>
     public static ServiceProvider AppServices(string database)
     {
@@ -160,7 +180,7 @@ public static class TestDatabase
                     await ExecuteAsync(admin, $"create database {name}");
                     await using (var services = AppServices(name))
                     {
-                        await DatabaseSetup.MigrateAsync(services);
+                        await MigrateAsync(services);
                         await using var scope = services.CreateAsyncScope();
                         await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(CancellationToken.None);
                     }

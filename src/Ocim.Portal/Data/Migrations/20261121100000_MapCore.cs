@@ -17,7 +17,8 @@ public sealed class MapCore : Migration
             drop trigger if exists actor_map_on_update on actor;
             drop trigger if exists actor_map_on_delete on actor;
             drop trigger if exists actor_map_on_truncate on actor;
-            drop function if exists actor_map_apply(), actor_map_clear(), actor_map_rebuild(), actor_map_rows(text, integer),
+            drop function if exists actor_map_apply(), actor_map_clear(),
+                actor_map_add(double precision[], double precision[], text[], smallint[], integer[], text[], integer[]), actor_map_rebuild(), actor_map_rows(text, integer),
                 actor_cells_of(double precision, double precision), territory_shape_refresh(),
                 territory_band_tolerance(smallint), actor_rebuild_territories();
             drop table if exists actor_cell, actor_cell_total, actor_commune_count, territory_shape;

@@ -77,122 +77,85 @@ language sql immutable as $$
                   sign, source_table)
 $$;
 
--- Applies the changed rows to the three aggregates. The transition tables are only visible to the trigger
--- function itself (not to functions it calls), hence the statements here. They are static SQL, one statement per
--- kind of write, so that PL/pgSQL plans each once per session instead of at every write: planning dynamic SQL was
--- most of a single-row write's cost. Each is still one grouped pass whatever the number of rows: r holds the rows
--- that count (what actor_map_rows describes: published, located) with a sign, +1 for new rows and -1 for old
--- ones; an UPDATE nets them first, so that an edit that moves nothing the aggregates count (a description, a
--- website) writes no row. rc expands r into the row's cell at each zoom 0–12. Every insert locks its rows in key
--- order, and every statement writes the tables in the same order (no deadlock between concurrent writers).
-create function actor_map_apply() returns trigger
+-- Adds signed rows to the three aggregates, in one grouped pass whatever their number: the rows that count (what
+-- actor_map_rows describes: published, located) with a sign, +1 for a new row, -1 for an old one. rc expands each
+-- into its cell at every zoom 0–12. Every insert locks its rows in key order, and the tables are always written in
+-- the same order (no deadlock between concurrent writers). Static SQL in PL/pgSQL: planned once per session, not at
+-- every write (planning dynamic SQL was most of a single-row write's cost).
+create function actor_map_add(xs double precision[], ys double precision[], departments text[], circles smallint[],
+                              families integer[], communes text[], signs integer[]) returns void
 language plpgsql as $$
 begin
+    with r as materialized (
+        select * from unnest(xs, ys, departments, circles, families, communes, signs)
+                      as u(x, y, department_code, circle, family_id, commune_code, sign)),
+    rc as materialized (
+        select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
+        from r cross join lateral actor_cells_of(r.x, r.y) c),
+    cells as (
+        insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
+        select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
+        from rc group by 1, 2, 3, 4, 5, 6, 7, 8
+        having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+        order by 1, 2, 3, 4, 5, 6, 7, 8
+        on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
+        set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
+    totals as (
+        insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
+        select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
+               coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
+               coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
+        from rc group by 1, 2, 3, 4, 5
+        having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
+            or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
+        order by 1, 2, 3, 4, 5
+        on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
+        set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
+            circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
+            sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
+    insert into actor_commune_count as t (commune_code, circle, family_id, actors)
+    select commune_code, circle, family_id, sum(sign) from r
+    group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
+    on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+end
+$$;
+
+-- The statement trigger: gathers its changed rows with their sign and hands them to actor_map_add. The transition
+-- tables are only visible to the trigger function itself, hence one gathering query per kind of write. An UPDATE
+-- nets old against new rows first, so that an edit that moves nothing the aggregates count (a description, a
+-- website) writes nothing at all.
+create function actor_map_apply() returns trigger
+language plpgsql as $$
+declare
+    xs double precision[]; ys double precision[]; departments text[]; circles smallint[];
+    families integer[]; communes text[]; signs integer[];
+begin
     if tg_op = 'INSERT' then
-        with r as materialized (
-            select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
-                   circle, family_id, commune_code, 1 as sign
-            from new_rows where status = 'published' and geom_3857 is not null),
-        rc as materialized (
-            select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
-            from r cross join lateral actor_cells_of(r.x, r.y) c),
-        cells as (
-            insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
-            select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
-            from rc group by 1, 2, 3, 4, 5, 6, 7, 8
-            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
-            order by 1, 2, 3, 4, 5, 6, 7, 8
-            on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
-            set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
-        totals as (
-            insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
-            select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
-                   coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
-                   coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
-            from rc group by 1, 2, 3, 4, 5
-            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
-                or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
-            order by 1, 2, 3, 4, 5
-            on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
-            set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
-                circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
-                sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
-        insert into actor_commune_count as t (commune_code, circle, family_id, actors)
-        select commune_code, circle, family_id, sum(sign) from r
-        group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
-        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+        select array_agg(st_x(geom_3857)), array_agg(st_y(geom_3857)), array_agg(coalesce(department_code, '')),
+               array_agg(circle), array_agg(family_id), array_agg(commune_code), array_agg(1)
+        into xs, ys, departments, circles, families, communes, signs
+        from new_rows where status = 'published' and geom_3857 is not null;
     elsif tg_op = 'DELETE' then
-        with r as materialized (
-            select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
-                   circle, family_id, commune_code, -1 as sign
-            from old_rows where status = 'published' and geom_3857 is not null),
-        rc as materialized (
-            select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
-            from r cross join lateral actor_cells_of(r.x, r.y) c),
-        cells as (
-            insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
-            select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
-            from rc group by 1, 2, 3, 4, 5, 6, 7, 8
-            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
-            order by 1, 2, 3, 4, 5, 6, 7, 8
-            on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
-            set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
-        totals as (
-            insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
-            select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
-                   coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
-                   coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
-            from rc group by 1, 2, 3, 4, 5
-            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
-                or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
-            order by 1, 2, 3, 4, 5
-            on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
-            set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
-                circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
-                sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
-        insert into actor_commune_count as t (commune_code, circle, family_id, actors)
-        select commune_code, circle, family_id, sum(sign) from r
-        group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
-        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+        select array_agg(st_x(geom_3857)), array_agg(st_y(geom_3857)), array_agg(coalesce(department_code, '')),
+               array_agg(circle), array_agg(family_id), array_agg(commune_code), array_agg(-1)
+        into xs, ys, departments, circles, families, communes, signs
+        from old_rows where status = 'published' and geom_3857 is not null;
     else
-        with r as materialized (
-            select x, y, department_code, circle, family_id, commune_code, sum(sign)::integer as sign
-            from (select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
-                         circle, family_id, commune_code, -1 as sign
-                  from old_rows where status = 'published' and geom_3857 is not null
-                  union all
-                  select st_x(geom_3857), st_y(geom_3857), coalesce(department_code, ''), circle, family_id, commune_code, 1
-                  from new_rows where status = 'published' and geom_3857 is not null) u
-            group by 1, 2, 3, 4, 5, 6
-            having sum(sign) <> 0),
-        rc as materialized (
-            select c.z, c.tile_x, c.tile_y, c.cell_x, c.cell_y, r.department_code, r.circle, r.family_id, r.sign, r.x, r.y
-            from r cross join lateral actor_cells_of(r.x, r.y) c),
-        cells as (
-            insert into actor_cell as t (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, actors, sum_x, sum_y)
-            select z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id, sum(sign), sum(sign * x), sum(sign * y)
-            from rc group by 1, 2, 3, 4, 5, 6, 7, 8
-            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
-            order by 1, 2, 3, 4, 5, 6, 7, 8
-            on conflict (z, tile_x, tile_y, cell_x, cell_y, department_code, circle, family_id) do update
-            set actors = t.actors + excluded.actors, sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y),
-        totals as (
-            insert into actor_cell_total as t (z, tile_x, tile_y, cell_x, cell_y, actors, circle_1, circle_2, circle_3, sum_x, sum_y)
-            select z, tile_x, tile_y, cell_x, cell_y, sum(sign),
-                   coalesce(sum(sign) filter (where circle = 1), 0), coalesce(sum(sign) filter (where circle = 2), 0),
-                   coalesce(sum(sign) filter (where circle = 3), 0), sum(sign * x), sum(sign * y)
-            from rc group by 1, 2, 3, 4, 5
-            having sum(sign) <> 0 or sum(sign * x) <> 0 or sum(sign * y) <> 0
-                or sum(sign) filter (where circle = 1) <> 0 or sum(sign) filter (where circle = 2) <> 0
-            order by 1, 2, 3, 4, 5
-            on conflict (z, tile_x, tile_y, cell_x, cell_y) do update
-            set actors = t.actors + excluded.actors, circle_1 = t.circle_1 + excluded.circle_1,
-                circle_2 = t.circle_2 + excluded.circle_2, circle_3 = t.circle_3 + excluded.circle_3,
-                sum_x = t.sum_x + excluded.sum_x, sum_y = t.sum_y + excluded.sum_y)
-        insert into actor_commune_count as t (commune_code, circle, family_id, actors)
-        select commune_code, circle, family_id, sum(sign) from r
-        group by 1, 2, 3 having sum(sign) <> 0 order by 1, 2, 3
-        on conflict (commune_code, circle, family_id) do update set actors = t.actors + excluded.actors;
+        select array_agg(x), array_agg(y), array_agg(department_code), array_agg(circle), array_agg(family_id),
+               array_agg(commune_code), array_agg(sign)
+        into xs, ys, departments, circles, families, communes, signs
+        from (select x, y, department_code, circle, family_id, commune_code, sum(sign)::integer as sign
+              from (select st_x(geom_3857) as x, st_y(geom_3857) as y, coalesce(department_code, '') as department_code,
+                           circle, family_id, commune_code, -1 as sign
+                    from old_rows where status = 'published' and geom_3857 is not null
+                    union all
+                    select st_x(geom_3857), st_y(geom_3857), coalesce(department_code, ''), circle, family_id, commune_code, 1
+                    from new_rows where status = 'published' and geom_3857 is not null) u
+              group by 1, 2, 3, 4, 5, 6
+              having sum(sign) <> 0) netted;
+    end if;
+    if xs is not null then
+        perform actor_map_add(xs, ys, departments, circles, families, communes, signs);
     end if;
     return null;
 end
@@ -380,4 +343,13 @@ create index commune_department_code_covering_idx on commune (department_code) i
 -- No JIT for the portal's role: its statements are short, and the planner's cost estimates of KNN scans with a
 -- LIMIT (over a million at a million actors) made PostgreSQL compile them: ~18 ms of JIT for a 0.5 ms query.
 -- (Like max_parallel_workers_per_gather = 0 in 003: applies to new sessions of this role.)
-alter role current_user set jit = off;
+-- Only when not already so: ALTER ROLE rewrites a catalog row shared by every database of the server, and a write
+-- that changes nothing would still collide with another database's migration running at the same moment.
+do $$
+begin
+    if not exists (select 1 from pg_db_role_setting s join pg_roles r on r.oid = s.setrole
+                   where r.rolname = current_user and s.setdatabase = 0 and 'jit=off' = any(s.setconfig)) then
+        alter role current_user set jit = off;
+    end if;
+end
+$$;
