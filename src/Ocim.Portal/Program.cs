@@ -8,6 +8,7 @@ using Ocim.Portal.Infrastructure;
 using Ocim.Portal.Infrastructure.Cli;
 using Ocim.Portal.Infrastructure.Database;
 using Ocim.Portal.Infrastructure.Logging;
+using Ocim.Portal.Infrastructure.Mail;
 
 // `Ocim.Portal [command]`: no command serves the site; `migrate` and `seed` run once and exit (./portal uses them).
 var command = PortalCommand.Parse(args);
@@ -17,6 +18,7 @@ builder.AddPortalLogging();
 builder.Services.AddPortalDatabase();
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
+builder.Services.AddPortalMail();
 builder.Services.AddPortalHealthChecks();
 builder.Services.AddResponseCompression(options =>
     options.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "application/geo+json"]));

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Ocim.Portal.Infrastructure.Mail;
 
 namespace Ocim.Portal.Data;
 
@@ -15,6 +16,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Actor> Actors => Set<Actor>();
     public DbSet<ActorFamily> ActorFamilies => Set<ActorFamily>();
     public DbSet<ActorVocabulary> ActorVocabularies => Set<ActorVocabulary>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,6 +36,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
         });
         modelBuilder.Entity<ActorFamily>().Property(f => f.Id).UseIdentityAlwaysColumn();
         modelBuilder.Entity<ActorVocabulary>().HasKey(v => new { v.Kind, v.Slug });
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.Property(m => m.Id).UseIdentityAlwaysColumn();
+            message.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
+        });
 
         SnakeCaseNames.Apply(modelBuilder);
     }

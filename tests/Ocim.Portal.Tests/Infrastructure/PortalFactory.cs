@@ -15,14 +15,28 @@ public sealed class PortalFactory(string connectionString) : WebApplicationFacto
 {
     public ConcurrentQueue<string> Logs { get; } = new();
 
+    /// <summary>Where this app's outbox writes its e-mails (.eml files), a fresh folder per factory.</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "ocim-mail-" + Guid.NewGuid().ToString("N"));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:Portal", connectionString);
         builder.UseSetting("Portal:DataDirectory", TestDatabase.DataDirectory);
+        builder.UseSetting("Mail:PickupDirectory", MailDirectory);
+        builder.UseSetting("Mail:Outbox:PollSeconds", "0.2");
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         builder.ConfigureTestServices(services =>
             services.AddControllersWithViews().AddApplicationPart(typeof(PortalFactory).Assembly));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(MailDirectory))
+        {
+            Directory.Delete(MailDirectory, recursive: true);
+        }
     }
 
     public HttpClient CreatePageClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
