@@ -60,6 +60,7 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 
 app.MapPortalHealthChecks();
 app.MapControllers();
