@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Ocim.Portal.Data.Migrations;
 
-/// <summary>Accounts (ASP.NET Core Identity), actor representatives, and the web application's database role.</summary>
+/// <summary>Accounts (ASP.NET Core Identity), actor representatives, the audit trail, and the web application's database role.</summary>
 [DbContext(typeof(PortalDbContext))]
 [Migration("20261121110000_Accounts")]
 public sealed class Accounts : Migration
@@ -18,6 +18,8 @@ public sealed class Accounts : Migration
             revoke all on all tables in schema public from ocim_web;
             revoke all on all sequences in schema public from ocim_web;
             revoke usage on schema public from ocim_web;
+            drop table if exists audit_log;
+            drop function if exists audit_log_append_only();
             drop table if exists actor_representative, account_token, account_login, role_claim, account_claim,
                 account_role, role, account;
             """);

@@ -89,6 +89,33 @@ create table actor_representative (
 );
 create index actor_representative_actor on actor_representative (actor_id);
 
+-- The audit trail: one row per change of a listing (or any other record), written in the same transaction as the
+-- change. Append-only: the web role may insert and read, never update or delete (revoked below), and a trigger
+-- refuses UPDATE and DELETE for every role, the owner included, unless it disables the trigger on purpose.
+create table audit_log (
+    id          bigint generated always as identity primary key,
+    at          timestamptz not null default now(),
+    account_id  bigint references account (id) on delete set null,
+    action      text not null check (action ~ '^[a-z_]+(\.[a-z_]+)+$'),
+    entity      text not null,
+    entity_id   bigint not null,
+    changes     jsonb not null default '{}'::jsonb,
+    snapshot    jsonb,
+    message     text,
+    request_id  text
+);
+create index audit_log_entity on audit_log (entity, entity_id, id);
+
+create function audit_log_append_only() returns trigger language plpgsql as $$
+begin
+    raise exception 'audit_log is append-only' using errcode = 'insufficient_privilege';
+end
+$$;
+create trigger audit_log_append_only before update or delete on audit_log
+    for each row execute function audit_log_append_only();
+create trigger audit_log_no_truncate before truncate on audit_log
+    for each statement execute function audit_log_append_only();
+
 -- The web application's privileges (docs/decisions/0011-accounts-and-web-role.md). Migrations, imports and seeding
 -- run as the owner; the site runs as a login role that is a member of ocim_web (./portal run creates portal_web),
 -- which may read and write rows but owns nothing: no DDL, no TRUNCATE, and later migrations withdraw UPDATE and
@@ -105,5 +132,6 @@ grant select, insert, update, delete on all tables in schema public to ocim_web;
 grant usage, select on all sequences in schema public to ocim_web;
 revoke all on table "__EFMigrationsHistory" from ocim_web;
 grant select on table "__EFMigrationsHistory" to ocim_web;
+revoke update, delete, truncate on table audit_log from ocim_web;
 alter default privileges in schema public grant select, insert, update, delete on tables to ocim_web;
 alter default privileges in schema public grant usage, select on sequences to ocim_web;
