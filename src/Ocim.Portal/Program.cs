@@ -11,6 +11,7 @@ using Ocim.Portal.Infrastructure.Cli;
 using Ocim.Portal.Infrastructure.Database;
 using Ocim.Portal.Infrastructure.Http;
 using Ocim.Portal.Infrastructure.Logging;
+using Ocim.Portal.Infrastructure.Mail;
 
 // `Ocim.Portal [command]`: no command serves the site; `migrate` and `seed` run once and exit (./portal uses them).
 var command = PortalCommand.Parse(args);
@@ -23,6 +24,7 @@ builder.Services.AddPortalFeatures();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddPortalAccounts(builder.Configuration);
 builder.Services.AddPortalRateLimits(builder.Configuration);
+builder.Services.AddPortalMail();
 builder.Services.AddPortalHealthChecks();
 builder.Services.AddResponseCompression(options =>
     options.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "application/geo+json"]));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Ocim.Portal.Infrastructure.Mail;
 
 namespace Ocim.Portal.Data;
 
@@ -20,6 +21,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ActorFamily> ActorFamilies => Set<ActorFamily>();
     public DbSet<ActorVocabulary> ActorVocabularies => Set<ActorVocabulary>();
     public DbSet<ActorRepresentative> ActorRepresentatives => Set<ActorRepresentative>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -41,6 +43,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         });
         builder.Entity<ActorFamily>().Property(f => f.Id).UseIdentityAlwaysColumn();
         builder.Entity<ActorVocabulary>().HasKey(v => new { v.Kind, v.Slug });
+        builder.Entity<OutboxMessage>(message =>
+        {
+            message.Property(m => m.Id).UseIdentityAlwaysColumn();
+            message.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
+        });
 
         builder.Entity<PortalUser>().Property(u => u.Id).UseIdentityAlwaysColumn();
         builder.Entity<PortalUser>().Property(u => u.CreatedAt).HasDefaultValueSql("now()");

@@ -23,18 +23,22 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
     /// <summary>The connection string the app runs with: the owner's login, acting as the restricted web role.</summary>
     public static string AsWebRole(string connectionString) =>
         new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Options = "-c role=ocim_web" }.ConnectionString;
+    /// <summary>Where this app's outbox writes its e-mails (.eml files), a fresh folder per factory.</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "ocim-mail-" + Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:Portal", AsWebRole(connectionString));
         builder.UseSetting("Database:MigrateOnStartup", "false");
+        builder.UseSetting("Portal:DataDirectory", TestDatabase.DataDirectory);
+        builder.UseSetting("Mail:PickupDirectory", MailDirectory);
+        builder.UseSetting("Mail:Outbox:PollSeconds", "0.2");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
 
-        builder.UseSetting("Portal:DataDirectory", TestDatabase.DataDirectory);
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         builder.ConfigureTestServices(services =>
         {
@@ -51,6 +55,16 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
         base.ConfigureClient(client);
         client.BaseAddress = new Uri("https://localhost");
     }
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(MailDirectory))
+        {
+            Directory.Delete(MailDirectory, recursive: true);
+        }
+    }
+
+    public HttpClient CreatePageClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
     {
