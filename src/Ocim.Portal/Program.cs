@@ -1,12 +1,15 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ocim.Portal.Features;
+using Ocim.Portal.Features.Accounts;
 using Ocim.Portal.Features.Errors;
 using Ocim.Portal.Features.Health;
 using Ocim.Portal.Infrastructure;
 using Ocim.Portal.Infrastructure.Cli;
 using Ocim.Portal.Infrastructure.Database;
+using Ocim.Portal.Infrastructure.Http;
 using Ocim.Portal.Infrastructure.Logging;
 using Ocim.Portal.Infrastructure.Mail;
 
@@ -18,6 +21,9 @@ builder.AddPortalLogging();
 builder.Services.AddPortalDatabase();
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddPortalAccounts(builder.Configuration);
+builder.Services.AddPortalRateLimits(builder.Configuration);
 builder.Services.AddPortalMail();
 builder.Services.AddPortalHealthChecks();
 builder.Services.AddResponseCompression(options =>
@@ -60,7 +66,9 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseAuthentication();
 app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapPortalHealthChecks();
 app.MapControllers();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 
 namespace Ocim.Portal.Features.Events;
@@ -15,25 +14,15 @@ internal static class EventsSetup
         services.AddScoped<CancelRegistration>();
         services.AddScoped<ChangeSessionCapacity>();
 
-        // Anti-automation (ASVS 2.4.1): registration and cancellation POSTs per client address. The built-in limiter
-        // answers 503 by default; a refusal here is 429 with Retry-After, and the French 429 page.
-        services.AddRateLimiter(options =>
+        // Anti-automation (ASVS 2.4.1): registration and cancellation POSTs per client address. The refusal (429 with
+        // Retry-After and the French page) is set once for every policy in Infrastructure/Http/RateLimits.
+        services.AddRateLimiter(options => options.AddPolicy(RegistrationController.RateLimitPolicy, context =>
         {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, _) =>
-            {
-                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(60);
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return ValueTask.CompletedTask;
-            };
-            options.AddPolicy(RegistrationController.RateLimitPolicy, context =>
-            {
-                var settings = context.RequestServices.GetRequiredService<EventSettings>();
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "inconnu",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RegistrationPermitLimit, Window = settings.RegistrationWindow, QueueLimit = 0 });
-            });
-        });
+            var settings = context.RequestServices.GetRequiredService<EventSettings>();
+            return RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "inconnue",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RegistrationPermitLimit, Window = settings.RegistrationWindow, QueueLimit = 0 });
+        }));
         return services;
     }
 }

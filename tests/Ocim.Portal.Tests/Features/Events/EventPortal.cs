@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Ocim.Portal.Tests.Infrastructure;
 
 namespace Ocim.Portal.Tests.Features.Events;
@@ -9,19 +9,12 @@ public sealed class EventPortal : IDisposable
 {
     private readonly PortalFactory root;
 
-    public EventPortal(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    public EventPortal(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        root = new PortalFactory(connectionString);
-        App = root.WithWebHostBuilder(builder =>
-        {
-            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            {
-                builder.UseSetting(key, value);
-            }
-        });
+        root = new PortalFactory(connectionString, settings) { TestServices = services };
     }
 
-    public WebApplicationFactory<Program> App { get; }
+    public PortalFactory App => root;
 
     public string MailDirectory => root.MailDirectory;
 
@@ -29,7 +22,7 @@ public sealed class EventPortal : IDisposable
 
     public TestServer Server => App.Server;
 
-    public HttpClient NewClient() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient NewClient() => root.CreatePageClient();
 
     public Visitor NewVisitor() => new(NewClient());
 
