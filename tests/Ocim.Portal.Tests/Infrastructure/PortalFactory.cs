@@ -55,6 +55,7 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
         base.ConfigureClient(client);
         client.BaseAddress = new Uri("https://localhost");
     }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
@@ -63,8 +64,6 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
             Directory.Delete(MailDirectory, recursive: true);
         }
     }
-
-    public HttpClient CreatePageClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
     {
