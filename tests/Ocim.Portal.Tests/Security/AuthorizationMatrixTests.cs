@@ -41,8 +41,7 @@ public enum Access
 /// anything but 401/403/404 or a redirect to sign-in (a French validation error is fine), a refused one 302 to
 /// /connexion (visitors) or 403/404 (accounts), and no refused request may change a row.
 /// </summary>
-#pragma warning disable CA1001 // The factory is disposed by IAsyncLifetime.DisposeAsync, which xunit calls.
-public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime, IDisposable
 {
     private static readonly Rule[] Table =
     [
@@ -55,16 +54,16 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/carte/liste", "/carte/liste", Access.Public),
         new("GET", "/tiles/actors/{z:int}/{x:int}/{y:int}.mvt", "/tiles/actors/5/16/11.mvt", Access.Public),
         new("GET", "/tiles/territories/{z:int}/{x:int}/{y:int}.mvt", "/tiles/territories/5/16/11.mvt", Access.Public),
-        new("GET", "territoires", "/territoires", Access.Public),
-        new("GET", "territoires/couverture", "/territoires/couverture?distance_km=50", Access.Public),
-        new("GET", "territoires/couverture.csv", "/territoires/couverture.csv?distance_km=50", Access.Public),
-        new("GET", "territoires/position", "/territoires/position?lat=47.322&lon=5.0415", Access.Public),
-        new("GET", "territoires/sources", "/territoires/sources", Access.Public),
-        new("GET", "territoires/{level}/{code}", "/territoires/departement/21", Access.Public),
-        new("GET", "territoires/{level}/{code}/couverture", "/territoires/departement/21/couverture?distance_km=20", Access.Public),
-        new("GET", "territoires/{level}/{code}/couverture.csv", "/territoires/departement/21/couverture.csv?distance_km=20", Access.Public),
+        new("GET", "/territoires", "/territoires", Access.Public),
+        new("GET", "/territoires/couverture", "/territoires/couverture?distance_km=50", Access.Public),
+        new("GET", "/territoires/couverture.csv", "/territoires/couverture.csv?distance_km=50", Access.Public),
+        new("GET", "/territoires/position", "/territoires/position?lat=47.322&lon=5.0415", Access.Public),
+        new("GET", "/territoires/sources", "/territoires/sources", Access.Public),
+        new("GET", "/territoires/{level}/{code}", "/territoires/departement/21", Access.Public),
+        new("GET", "/territoires/{level}/{code}/couverture", "/territoires/departement/21/couverture?distance_km=20", Access.Public),
+        new("GET", "/territoires/{level}/{code}/couverture.csv", "/territoires/departement/21/couverture.csv?distance_km=20", Access.Public),
         new("*", "/erreur", "/erreur", Access.Public),
-        new("*", "/erreur/{code:int}", "/erreur/404", Access.Public),
+        new("*", "/erreur/{code:int}", "/erreur/400", Access.Public),
         new("*", "/health/live", "/health/live", Access.Public),
         new("*", "/health/ready", "/health/ready", Access.Public),
 
@@ -88,6 +87,9 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
     ];
 
     private readonly Dictionary<string, string> placeholders = new(StringComparer.Ordinal);
+
+    // xunit makes one instance per test on the same database: accounts get this instance's suffix.
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..8];
     private PortalFactory factory = null!;
 
     private enum Who
@@ -119,19 +121,21 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{registration}"] = key.ToString("N");
         placeholders["{token}"] = token;
 
-        await TestAccounts.CreateAsync(factory, "rep-a@exemple.test", PortalRoles.Representative, representedActor: actorA);
-        await TestAccounts.CreateAsync(factory, "rep-b@exemple.test", PortalRoles.Representative, representedActor: actorB);
-        await TestAccounts.CreateAsync(factory, "curatrice@exemple.test", PortalRoles.Curator);
-        await TestAccounts.CreateAsync(factory, "admin@exemple.test", PortalRoles.Administrator);
+        await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
+        await TestAccounts.CreateAsync(factory, $"rep-b-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorB);
+        await TestAccounts.CreateAsync(factory, $"curatrice-{suffix}@exemple.test", PortalRoles.Curator);
+        await TestAccounts.CreateAsync(factory, $"admin-{suffix}@exemple.test", PortalRoles.Administrator);
     }
 
-    public async Task DisposeAsync() => await factory.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => factory.Dispose();
 
     [Fact]
     public void Every_endpoint_of_the_app_has_exactly_one_row_and_every_row_an_endpoint()
     {
         var endpoints = AppEndpoints();
-        var rows = Table.Select(r => (r.Method, r.Route)).ToList();
+        var rows = Table.Select(r => (r.Method, Normalise(r.Route))).ToList();
 
         var missing = endpoints.Where(e => !rows.Contains(e)).ToList();
         var extra = rows.Where(r => !endpoints.Contains(r)).ToList();
@@ -149,10 +153,10 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         var clients = new Dictionary<Who, HttpClient>
         {
             [Who.Visitor] = factory.CreatePageClient(),
-            [Who.RepresentativeOfA] = await TestAccounts.SignedInClientAsync(factory, "rep-a@exemple.test"),
-            [Who.RepresentativeOfB] = await TestAccounts.SignedInClientAsync(factory, "rep-b@exemple.test"),
-            [Who.Curator] = await TestAccounts.SignedInClientAsync(factory, "curatrice@exemple.test"),
-            [Who.Administrator] = await TestAccounts.SignedInClientAsync(factory, "admin@exemple.test"),
+            [Who.RepresentativeOfA] = await TestAccounts.SignedInClientAsync(factory, $"rep-a-{suffix}@exemple.test"),
+            [Who.RepresentativeOfB] = await TestAccounts.SignedInClientAsync(factory, $"rep-b-{suffix}@exemple.test"),
+            [Who.Curator] = await TestAccounts.SignedInClientAsync(factory, $"curatrice-{suffix}@exemple.test"),
+            [Who.Administrator] = await TestAccounts.SignedInClientAsync(factory, $"admin-{suffix}@exemple.test"),
         };
         var failures = new List<string>();
         try
@@ -215,7 +219,8 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
         var status = (int)response.StatusCode;
         var toSignIn = response.StatusCode == HttpStatusCode.Redirect
-            && response.Headers.Location?.AbsolutePath.Equals("/connexion", StringComparison.Ordinal) == true;
+            && response.Headers.Location is { } location
+            && new Uri(new Uri("https://localhost"), location).AbsolutePath.Equals("/connexion", StringComparison.Ordinal);
         var refused = toSignIn || status is 401 or 403 or 404;
         if (allowed && refused)
         {
@@ -243,7 +248,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
                 continue;
             }
 
-            var route = endpoint.RoutePattern.RawText ?? string.Empty;
+            var route = Normalise(endpoint.RoutePattern.RawText ?? string.Empty);
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
             foreach (var method in methods is { Count: > 0 } ? methods : ["*"])
             {
@@ -253,6 +258,9 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
         return set;
     }
+
+    /// <summary>Routes compare with their leading slash (attribute routes keep it, conventional prefixes drop it).</summary>
+    private static string Normalise(string route) => "/" + route.TrimStart('/');
 
     /// <summary>Row counts of every table and a hash of the listings' content.</summary>
     private async Task<string> SnapshotAsync()
@@ -275,4 +283,3 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
     private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false);
 }
-#pragma warning restore CA1001
