@@ -9,6 +9,8 @@ internal static class EventsSetup
     {
         services.AddSingleton(provider => EventSettings.Read(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<ShowEvent>();
+        services.AddScoped<SearchEvents>();
+        services.AddScoped<ListEventChoices>();
         services.AddScoped<RegisterForSession>();
         services.AddScoped<ShowRegistrationStatus>();
         services.AddScoped<CancelRegistration>();
