@@ -84,6 +84,26 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/evenements/inscription/{key:guid}", "/evenements/inscription/{registration}", Access.Public),
         new("GET", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
         new("POST", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
+        new("GET", "/evenements", "/evenements", Access.Public),
+        new("GET", "/evenements/archives", "/evenements/archives", Access.Public),
+        new("GET", "/evenements.ics", "/evenements.ics?type=atelier", Access.Public),
+        new("GET", "/evenements/donnees-personnelles", "/evenements/donnees-personnelles", Access.Public),
+        new("GET", "/evenements/{slug}", "/evenements/{event}", Access.Public),
+        new("GET", "/evenements/{slug}.ics", "/evenements/{event}.ics", Access.Public),
+        new("GET", "/gestion/evenements", "/gestion/evenements", Access.Staff),
+        new("GET", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
+        new("POST", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}", "/gestion/evenements/{eventId}", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}", "/gestion/evenements/{eventId}", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/seances", "/gestion/evenements/{eventId}/seances", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/seances/{sessionId:long}/capacite", "/gestion/evenements/{eventId}/seances/{sessionId}/capacite", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/cloturer", "/gestion/evenements/{eventId}/cloturer", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/annuler", "/gestion/evenements/{eventId}/annuler", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}/inscrits", "/gestion/evenements/{eventId}/inscrits", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}/inscrits.csv", "/gestion/evenements/{eventId}/inscrits.csv", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/presences", "/gestion/evenements/{eventId}/presences", Access.Staff),
+        new("GET", "/gestion/evenements/irc", "/gestion/evenements/irc", Access.Staff),
+        new("GET", "/gestion/evenements/irc.csv", "/gestion/evenements/irc.csv", Access.Staff),
     ];
 
     private readonly Dictionary<string, string> placeholders = new(StringComparer.Ordinal);
@@ -110,7 +130,9 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{actorA}"] = actorA.ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{actorB}"] = actorB.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var eventSlug = "atelier-matrice-" + Guid.NewGuid().ToString("N")[..8];
-        var (_, sessions) = await Features.Events.EventRows.InsertAsync(connection, eventSlug, 10);
+        var (eventId, sessions) = await Features.Events.EventRows.InsertAsync(connection, eventSlug, 10);
+        placeholders["{eventId}"] = eventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{sessionId}"] = sessions[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
         var token = Portal.Features.Events.RegistrationTokens.NewToken();
         var key = Guid.NewGuid();
         await connection.ExecuteAsync(

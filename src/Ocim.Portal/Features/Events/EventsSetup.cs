@@ -15,6 +15,12 @@ internal static class EventsSetup
         services.AddScoped<ShowRegistrationStatus>();
         services.AddScoped<CancelRegistration>();
         services.AddScoped<ChangeSessionCapacity>();
+        services.AddScoped<SaveEvent>();
+        services.AddScoped<AddSession>();
+        services.AddScoped<CloseRegistrations>();
+        services.AddScoped<CancelEvent>();
+        services.AddScoped<Registrants>();
+        services.AddScoped<ComputeIrc>();
 
         // Anti-automation (ASVS 2.4.1): registration and cancellation POSTs per client address. The refusal (429 with
         // Retry-After and the French page) is set once for every policy in Infrastructure/Http/RateLimits.
