@@ -16,6 +16,9 @@ public sealed record EventSettings
     /// <summary>Registrants' personal data is erased this many months after the event's last session (Events:RetentionMonths).</summary>
     public int RetentionMonths { get; init; } = 12;
 
+    /// <summary>The site's public address, for links in e-mails written outside a request (reminders): Events:SiteUrl.</summary>
+    public string SiteUrl { get; init; } = "http://127.0.0.1:5080";
+
     /// <summary>How often the housekeeping job (reminders, purge) runs.</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(15);
 
@@ -42,6 +45,7 @@ public sealed record EventSettings
             RegistrationWindow = Seconds(section["RegistrationRateLimit:WindowSeconds"], defaults.RegistrationWindow),
             LockTimeout = Seconds(section["LockTimeoutSeconds"], defaults.LockTimeout),
             RetentionMonths = section.GetValue("RetentionMonths", defaults.RetentionMonths),
+            SiteUrl = section["SiteUrl"] is { Length: > 0 } site ? site.TrimEnd('/') : defaults.SiteUrl,
             HousekeepingInterval = Seconds(section["Housekeeping:IntervalSeconds"], defaults.HousekeepingInterval),
             HousekeepingEnabled = section.GetValue("Housekeeping:Enabled", defaults.HousekeepingEnabled),
             DisableSeatGuardForTests = section.GetValue("Testing:DisableSeatGuard", false),
