@@ -23,6 +23,7 @@ internal static class EventsSetup
         services.AddScoped<ComputeIrc>();
         services.AddScoped<ErasePersonalData>();
         services.AddScoped<SendReminders>();
+        services.AddScoped<LoadDemoEvents>();
         services.AddHostedService<BackgroundService>(provider => provider.GetRequiredService<EventSettings>().HousekeepingEnabled
             ? ActivatorUtilities.CreateInstance<EventHousekeeping>(provider)
             : new Idle());
