@@ -14,6 +14,7 @@ var command = PortalCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(command.RemainingArgs);
 
 builder.AddPortalLogging();
+builder.AddPortalDataProtection();
 builder.Services.AddPortalDatabase();
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
