@@ -1,13 +1,17 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ocim.Portal.Features;
+using Ocim.Portal.Features.Accounts;
 using Ocim.Portal.Features.Errors;
 using Ocim.Portal.Features.Health;
 using Ocim.Portal.Infrastructure;
 using Ocim.Portal.Infrastructure.Cli;
 using Ocim.Portal.Infrastructure.Database;
+using Ocim.Portal.Infrastructure.Http;
 using Ocim.Portal.Infrastructure.Logging;
+using Ocim.Portal.Infrastructure.Mail;
 
 // `Ocim.Portal [command]`: no command serves the site; `migrate` and `seed` run once and exit (./portal uses them).
 var command = PortalCommand.Parse(args);
@@ -18,6 +22,10 @@ builder.AddPortalDataProtection();
 builder.Services.AddPortalDatabase();
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddPortalAccounts(builder.Configuration);
+builder.Services.AddPortalRateLimits(builder.Configuration);
+builder.Services.AddPortalMail();
 builder.Services.AddPortalHealthChecks();
 // HSTS for a year (OWASP ASVS 3.4.1; the framework's default is 30 days). Sent on HTTPS requests to other hosts than
 // localhost, outside Development.
@@ -67,6 +75,9 @@ app.UseRequestLocalization(new RequestLocalizationOptions
 app.UseSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapPortalHealthChecks();
 app.MapControllers();

@@ -8,24 +8,62 @@ using Microsoft.Extensions.Logging;
 namespace Ocim.Portal.Tests.Infrastructure;
 
 /// <summary>
-/// The whole app in memory, as in production (French error pages, no developer exception page), on a database of
-/// the test's choosing. Log events are captured so that tests can read what the app logged.
+/// The whole app in memory, as in production (French error pages, no developer exception page, Secure cookies:
+/// clients talk to https://localhost), on a database of the test's choosing, connected with the privileges of the
+/// web application's database role (ocim_web, as `./portal run` serves). Log events are captured so that tests can
+/// read what the app logged. <paramref name="settings"/> override configuration (rate limits, clocks…).
 /// </summary>
-public sealed class PortalFactory(string connectionString) : WebApplicationFactory<Program>
+public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Replaces services after the app registered its own (a clock, a failing dependency…).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>The connection string the app runs with: the owner's login, acting as the restricted web role.</summary>
+    public static string AsWebRole(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Options = "-c role=ocim_web" }.ConnectionString;
+    /// <summary>Where this app's outbox writes its e-mails (.eml files), a fresh folder per factory.</summary>
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "ocim-mail-" + Guid.NewGuid().ToString("N"));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:Portal", connectionString);
+        builder.UseSetting("ConnectionStrings:Portal", AsWebRole(connectionString));
+        builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Portal:DataDirectory", TestDatabase.DataDirectory);
+        builder.UseSetting("Mail:PickupDirectory", MailDirectory);
+        builder.UseSetting("Mail:Outbox:PollSeconds", "0.2");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         builder.ConfigureTestServices(services =>
-            services.AddControllersWithViews().AddApplicationPart(typeof(PortalFactory).Assembly));
+        {
+            services.AddControllersWithViews().AddApplicationPart(typeof(PortalFactory).Assembly);
+            TestServices?.Invoke(services);
+        });
     }
 
-    public HttpClient CreatePageClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient CreatePageClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.BaseAddress = new Uri("https://localhost");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(MailDirectory))
+        {
+            Directory.Delete(MailDirectory, recursive: true);
+        }
+    }
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
     {

@@ -1,3 +1,4 @@
+using Ocim.Portal.Features.Accounts;
 using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Infrastructure.Database;
@@ -7,7 +8,7 @@ namespace Ocim.Portal.Infrastructure.Cli;
 /// <summary>
 /// The one-shot commands of the app binary, called by ./portal: `migrate` applies migrations; `seed` applies them
 /// and loads the reference data that is missing (territories, populations, EPCI), then the demo actors when the
-/// inventory is empty; `import actors FILE [--dry-run] [--partial] [--source NAME]` imports a CSV file of actors.
+/// inventory is empty and the demo accounts (printed); `import actors FILE [--dry-run] [--partial] [--source NAME]` imports a CSV file of actors.
 /// All print what they do.
 /// </summary>
 internal sealed partial class PortalCommand
@@ -55,6 +56,14 @@ internal sealed partial class PortalCommand
                 if (services.GetRequiredService<IConfiguration>().GetValue("Portal:LoadDemoActors", defaultValue: true))
                 {
                     await scope.ServiceProvider.GetRequiredService<LoadDemoActors>().RunAsync(cancellation.Token);
+                }
+
+                if (services.GetRequiredService<IConfiguration>().GetValue("Portal:DemoAccounts", defaultValue: true))
+                {
+                    foreach (var line in await scope.ServiceProvider.GetRequiredService<SeedDemoAccounts>().RunAsync(cancellation.Token))
+                    {
+                        Console.WriteLine(line);
+                    }
                 }
             }
 

@@ -46,7 +46,7 @@ public sealed class ActorCountTests(DatabaseFixture database) : IClassFixture<Da
         await connection.ExecuteAsync("delete from actor where id = @id or (source = 'bulk' and external_id::int % 3 = 0)", new { id = ids[3] });
         await AssertCountsAgreeAsync(connection);
 
-        await connection.ExecuteAsync("truncate actor");
+        await connection.ExecuteAsync("truncate actor cascade");
         Assert.Empty(await connection.QueryAsync(Kept));
     }
 

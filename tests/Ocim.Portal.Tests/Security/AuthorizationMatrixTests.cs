@@ -1,0 +1,258 @@
+using System.Net;
+using Dapper;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Ocim.Portal.Data;
+using Ocim.Portal.Tests.Infrastructure;
+
+namespace Ocim.Portal.Tests.Security;
+
+/// <summary>Who may reach an endpoint.</summary>
+public enum Access
+{
+    /// <summary>Everyone, visitors included.</summary>
+    Public,
+
+    /// <summary>Any signed-in account.</summary>
+    SignedIn,
+
+    /// <summary>Representatives (any actor), curators and administrators are refused unless they also have the role.</summary>
+    Representative,
+
+    /// <summary>The representatives of actor A (the sample URL names A), curators and administrators; B's representative gets 404/403.</summary>
+    ActorA,
+
+    /// <summary>Curators and administrators.</summary>
+    Staff,
+
+    /// <summary>Administrators only.</summary>
+    Administrator,
+}
+
+/// <summary>
+/// The authorisation matrix (QUALITY S1): every endpoint of the app × {visitor, representative of A, representative of
+/// B, curator, administrator}, against the table below. The test fails when an endpoint is missing from the table
+/// (its message prints the rows to add) or a row names no endpoint.
+///
+/// To add an endpoint: one row with its HTTP method and route pattern exactly as printed, a sample URL (placeholders
+/// {actorA} and {actorB} are actor ids; add your own placeholders in <see cref="InitializeAsync"/>), and its
+/// <see cref="Access"/>. POSTs are sent with a valid antiforgery token and no fields: an allowed POST must answer
+/// anything but 401/403/404 or a redirect to sign-in (a French validation error is fine), a refused one 302 to
+/// /connexion (visitors) or 403/404 (accounts), and no refused request may change a row.
+/// </summary>
+public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+{
+    private static readonly Rule[] Table =
+    [
+        new("GET", "/", "/", Access.Public),
+        new("GET", "/acteurs", "/acteurs", Access.Public),
+        new("GET", "/acteurs.csv", "/acteurs.csv?cercle=1", Access.Public),
+        new("GET", "/acteurs.geojson", "/acteurs.geojson?cercle=1", Access.Public),
+        new("GET", "/acteurs/{key:regex(^\\d{{1,18}}($|-))}", "/acteurs/{actorA}", Access.Public),
+        new("GET", "/carte", "/carte", Access.Public),
+        new("GET", "/carte/liste", "/carte/liste", Access.Public),
+        new("GET", "/tiles/actors/{z:int}/{x:int}/{y:int}.mvt", "/tiles/actors/5/16/11.mvt", Access.Public),
+        new("GET", "/tiles/territories/{z:int}/{x:int}/{y:int}.mvt", "/tiles/territories/5/16/11.mvt", Access.Public),
+        new("GET", "territoires", "/territoires", Access.Public),
+        new("GET", "territoires/couverture", "/territoires/couverture?distance_km=50", Access.Public),
+        new("GET", "territoires/couverture.csv", "/territoires/couverture.csv?distance_km=50", Access.Public),
+        new("GET", "territoires/position", "/territoires/position?lat=47.322&lon=5.0415", Access.Public),
+        new("GET", "territoires/sources", "/territoires/sources", Access.Public),
+        new("GET", "territoires/{level}/{code}", "/territoires/departement/21", Access.Public),
+        new("GET", "territoires/{level}/{code}/couverture", "/territoires/departement/21/couverture?distance_km=20", Access.Public),
+        new("GET", "territoires/{level}/{code}/couverture.csv", "/territoires/departement/21/couverture.csv?distance_km=20", Access.Public),
+        new("*", "/erreur", "/erreur", Access.Public),
+        new("*", "/erreur/{code:int}", "/erreur/404", Access.Public),
+        new("*", "/health/live", "/health/live", Access.Public),
+        new("*", "/health/ready", "/health/ready", Access.Public),
+
+        // Accounts
+        new("GET", "/connexion", "/connexion", Access.Public),
+        new("POST", "/connexion", "/connexion", Access.Public),
+        new("POST", "/deconnexion", "/deconnexion", Access.Public, EndsSession: true),
+        new("GET", "/compte", "/compte", Access.SignedIn),
+        new("POST", "/compte/mot-de-passe", "/compte/mot-de-passe", Access.SignedIn),
+
+        // Staff
+        new("GET", "/gestion", "/gestion", Access.Staff),
+    ];
+
+    private readonly Dictionary<string, string> placeholders = new(StringComparer.Ordinal);
+    private PortalFactory factory = null!;
+
+    private enum Who
+    {
+        Visitor,
+        RepresentativeOfA,
+        RepresentativeOfB,
+        Curator,
+        Administrator,
+    }
+
+    public async Task InitializeAsync()
+    {
+        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" });
+        await using var connection = await database.OpenAsync();
+        var actorA = await ActorRows.InsertAsync(connection, "Muséum de l'acteur A", 1, "museum", 5.0415, 47.322, "21231");
+        var actorB = await ActorRows.InsertAsync(connection, "Fablab de l'acteur B", 3, "fablab", 4.8357, 45.764, "69123");
+        placeholders["{actorA}"] = actorA.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{actorB}"] = actorB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await TestAccounts.CreateAsync(factory, "rep-a@exemple.test", PortalRoles.Representative, representedActor: actorA);
+        await TestAccounts.CreateAsync(factory, "rep-b@exemple.test", PortalRoles.Representative, representedActor: actorB);
+        await TestAccounts.CreateAsync(factory, "curatrice@exemple.test", PortalRoles.Curator);
+        await TestAccounts.CreateAsync(factory, "admin@exemple.test", PortalRoles.Administrator);
+    }
+
+    public async Task DisposeAsync() => await factory.DisposeAsync();
+
+    [Fact]
+    public void Every_endpoint_of_the_app_has_exactly_one_row_and_every_row_an_endpoint()
+    {
+        var endpoints = AppEndpoints();
+        var rows = Table.Select(r => (r.Method, r.Route)).ToList();
+
+        var missing = endpoints.Where(e => !rows.Contains(e)).ToList();
+        var extra = rows.Where(r => !endpoints.Contains(r)).ToList();
+        var duplicated = rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+
+        Assert.True(missing.Count == 0, "Endpoints missing from the matrix; add rows such as:\n" +
+            string.Join("\n", missing.Select(m => $"        new(\"{m.Method}\", \"{m.Route.Replace("\\", "\\\\", StringComparison.Ordinal)}\", \"<sample URL>\", Access.<who>),")));
+        Assert.True(extra.Count == 0, "Rows naming no endpoint: " + string.Join(", ", extra));
+        Assert.True(duplicated.Count == 0, "Rows listed twice: " + string.Join(", ", duplicated));
+    }
+
+    [Fact]
+    public async Task Each_kind_of_account_reaches_what_its_row_allows_and_nothing_else_and_refusals_change_no_row()
+    {
+        var clients = new Dictionary<Who, HttpClient>
+        {
+            [Who.Visitor] = factory.CreatePageClient(),
+            [Who.RepresentativeOfA] = await TestAccounts.SignedInClientAsync(factory, "rep-a@exemple.test"),
+            [Who.RepresentativeOfB] = await TestAccounts.SignedInClientAsync(factory, "rep-b@exemple.test"),
+            [Who.Curator] = await TestAccounts.SignedInClientAsync(factory, "curatrice@exemple.test"),
+            [Who.Administrator] = await TestAccounts.SignedInClientAsync(factory, "admin@exemple.test"),
+        };
+        var failures = new List<string>();
+        try
+        {
+            // Refusals first, with a snapshot of every table around them: a refused request writes nothing.
+            var before = await SnapshotAsync();
+            foreach (var rule in Table)
+            {
+                foreach (var who in Enum.GetValues<Who>().Where(w => !Allowed(rule.Access, w)))
+                {
+                    await CheckAsync(clients[who], who, rule, allowed: false, failures);
+                }
+            }
+
+            Assert.Equal(before, await SnapshotAsync());
+
+            foreach (var rule in Table.OrderBy(r => r.EndsSession))
+            {
+                foreach (var who in Enum.GetValues<Who>().Where(w => Allowed(rule.Access, w)))
+                {
+                    await CheckAsync(clients[who], who, rule, allowed: true, failures);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static bool Allowed(Access access, Who who) => access switch
+    {
+        Access.Public => true,
+        Access.SignedIn => who != Who.Visitor,
+        Access.Representative => who is Who.RepresentativeOfA or Who.RepresentativeOfB,
+        Access.ActorA => who is Who.RepresentativeOfA or Who.Curator or Who.Administrator,
+        Access.Staff => who is Who.Curator or Who.Administrator,
+        Access.Administrator => who == Who.Administrator,
+        _ => false,
+    };
+
+    private async Task CheckAsync(HttpClient client, Who who, Rule rule, bool allowed, List<string> failures)
+    {
+        var url = placeholders.Aggregate(rule.Sample, (current, p) => current.Replace(p.Key, p.Value, StringComparison.Ordinal));
+        HttpResponseMessage response;
+        if (rule.Method == "POST")
+        {
+            var token = await client.TokenAsync(who == Who.Visitor ? "/connexion" : "/compte");
+            response = await client.PostFormAsync(url, [], token);
+        }
+        else
+        {
+            response = await client.GetAsync(new Uri(url, UriKind.Relative));
+        }
+
+        var status = (int)response.StatusCode;
+        var toSignIn = response.StatusCode == HttpStatusCode.Redirect
+            && response.Headers.Location?.AbsolutePath.Equals("/connexion", StringComparison.Ordinal) == true;
+        var refused = toSignIn || status is 401 or 403 or 404;
+        if (allowed && refused)
+        {
+            failures.Add($"{who} should reach {rule.Method} {url} but got {status}{(toSignIn ? " → /connexion" : string.Empty)}");
+        }
+        else if (!allowed)
+        {
+            var expected = who == Who.Visitor ? toSignIn : status is 403 or 404;
+            if (!expected)
+            {
+                failures.Add($"{who} should be refused {rule.Method} {url} but got {status} {response.Headers.Location}");
+            }
+        }
+    }
+
+    private HashSet<(string Method, string Route)> AppEndpoints()
+    {
+        var set = new HashSet<(string, string)>();
+        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            // Controllers the tests add to the app (a failing page…) are not the app's.
+            if (endpoint.Metadata.GetMetadata<ControllerActionDescriptor>() is { } action
+                && action.ControllerTypeInfo.Assembly == typeof(AuthorizationMatrixTests).Assembly)
+            {
+                continue;
+            }
+
+            var route = endpoint.RoutePattern.RawText ?? string.Empty;
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+            foreach (var method in methods is { Count: > 0 } ? methods : ["*"])
+            {
+                set.Add((method, route));
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>Row counts of every table and a hash of the listings' content.</summary>
+    private async Task<string> SnapshotAsync()
+    {
+        await using var connection = await database.OpenAsync();
+        var tables = await connection.QueryAsync<string>(
+            "select quote_ident(tablename) from pg_tables where schemaname = 'public' order by tablename");
+        var counts = new List<string>();
+        foreach (var table in tables)
+        {
+#pragma warning disable CA2100 // table names come from the catalog, quoted by quote_ident.
+            counts.Add($"{table}={await connection.ExecuteScalarAsync<long>($"select count(*) from {table}")}");
+#pragma warning restore CA2100
+        }
+
+        counts.Add(await connection.ExecuteScalarAsync<string>("select md5(coalesce(string_agg(a::text, '|' order by id), '')) from actor a") ?? string.Empty);
+        counts.Add(await connection.ExecuteScalarAsync<string>("select md5(coalesce(string_agg(a::text, '|' order by id), '')) from account a") ?? string.Empty);
+        return string.Join(", ", counts);
+    }
+
+    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false);
+}
