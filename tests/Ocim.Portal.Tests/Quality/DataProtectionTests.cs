@@ -39,9 +39,10 @@ public sealed class DataProtectionTests(DatabaseFixture database) : IClassFixtur
         string cookie;
         await using (var before = Instance(keys))
         {
-            using var client = before.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+            using var client = before.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
             var form = await client.GetAsync(new Uri("/test/formulaire", UriKind.Relative));
             token = await form.Content.ReadAsStringAsync();
+            Assert.True(form.IsSuccessStatusCode, string.Join("\n", before.Logs));
             cookie = Assert.Single(form.Headers.GetValues("Set-Cookie")).Split(';')[0];
         }
 
@@ -65,19 +66,19 @@ public sealed class DataProtectionTests(DatabaseFixture database) : IClassFixtur
     public async Task A_form_posted_without_its_token_is_refused()
     {
         await using var app = Instance(keys);
-        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
 
         var response = await client.PostAsync(new Uri("/test/formulaire", UriKind.Relative), new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private WebApplicationFactory<Program> Instance(string keysDirectory) =>
-        new PortalFactory(database.ConnectionString).WithWebHostBuilder(builder => builder.UseSetting("Portal:KeysDirectory", keysDirectory));
+    private PortalFactory Instance(string keysDirectory) =>
+        new(database.ConnectionString, new Dictionary<string, string?> { ["Portal:KeysDirectory"] = keysDirectory });
 
-    private static async Task<HttpResponseMessage> PostAsync(WebApplicationFactory<Program> app, string token, string cookie)
+    private static async Task<HttpResponseMessage> PostAsync(PortalFactory app, string token, string cookie)
     {
-        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/test/formulaire", UriKind.Relative))
         {
             Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]),

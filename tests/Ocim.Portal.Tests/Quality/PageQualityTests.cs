@@ -239,9 +239,8 @@ public sealed partial class PageQualityTests(QualitySite site) : IClassFixture<Q
     [Fact]
     public async Task The_statement_shows_the_configured_accessibility_contact()
     {
-        await using var factory = new PortalFactory(site.ConnectionString);
-        await using var configured = factory.WithWebHostBuilder(b => b.UseSetting("Portal:AccessibilityContact", "accessibilite@example.org"));
-        using var client = configured.CreateClient();
+        await using var factory = new PortalFactory(site.ConnectionString, new Dictionary<string, string?> { ["Portal:AccessibilityContact"] = "accessibilite@example.org" });
+        using var client = factory.CreatePageClient();
 
         var (_, page) = await client.GetPageAsync("/accessibilite");
 

@@ -1,3 +1,4 @@
+using Ocim.Portal.Data;
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Tests.Features.Actors;
 using Ocim.Portal.Tests.Infrastructure;
@@ -10,10 +11,16 @@ namespace Ocim.Portal.Tests.Quality;
 /// <param name="Status">The status it answers when everything works.</param>
 /// <param name="Database">False for pages that never read the database: they still answer during an outage.</param>
 /// <param name="Fragment">An HTML fragment that a page inserts (no layout of its own): checked inside a page.</param>
-public sealed record QualityPage(string Name, string Path, int Status = 200, bool Database = true, bool Fragment = false)
+/// <param name="Account">Seen signed in as this account of <see cref="QualitySite"/> (null: a visitor).</param>
+/// <param name="Form">The answer to this form of the page, submitted with these fields (errors pages of forms).</param>
+public sealed record QualityPage(
+    string Name, string Path, int Status = 200, bool Database = true, bool Fragment = false, string? Account = null, QualityForm? Form = null)
 {
-    public override string ToString() => $"{Name} ({Path})";
+    public override string ToString() => Form is null ? $"{Name} ({Path})" : $"{Name} ({Path} → POST {Form.Action})";
 }
+
+/// <summary>A form of a page (its action) and the fields typed into it; the antiforgery token comes from the page.</summary>
+public sealed record QualityForm(string Action, params (string Name, string Value)[] Fields);
 
 /// <summary>A page as served: its status, headers (response and content) and HTML.</summary>
 public sealed record FetchedPage(QualityPage Page, int Status, IReadOnlyDictionary<string, string> Headers, string Html)
@@ -31,6 +38,9 @@ public sealed record FetchedPage(QualityPage Page, int Status, IReadOnlyDictiona
 public sealed class QualitySite : IAsyncLifetime, IDisposable
 {
     public const string ListingName = "Muséum-jardin des sciences de Dijon";
+
+    /// <summary>A curator's account (staff pages), with <see cref="TestAccounts.Password"/>.</summary>
+    public const string Curator = "curatrice.qualite@exemple.test";
 
     private readonly Lock gate = new();
     private PortalFactory? portal;
@@ -73,7 +83,19 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         await new ActorPageSeed { Name = "Labo 100 % sciences", Circle = 2, Family = "association", Longitude = -1.6800, Latitude = 48.1150 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Club_astro de Rennes", Circle = 3, Family = "association", Longitude = -1.6700, Latitude = 48.1050 }.InsertAsync(connection);
         Pages = PagesFor(ActorLinks.Href(listing, ListingName));
+        portal = new PortalFactory(ConnectionString);
+        await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
     }
+
+    /// <summary>A client of <paramref name="factory"/> as the page is seen: a visitor, or signed in as its account.</summary>
+    public static async Task<HttpClient> ClientForAsync(PortalFactory factory, QualityPage page) =>
+        page.Account is null ? factory.CreatePageClient() : await TestAccounts.SignedInClientAsync(factory, page.Account);
+
+    /// <summary>GETs the page, or submits its form and returns the answer.</summary>
+    public static async Task<HttpResponseMessage> RequestAsync(HttpClient client, QualityPage page) =>
+        page.Form is null
+            ? await client.GetAsync(new Uri(page.Path, UriKind.Relative))
+            : await client.SubmitAsync(page.Path, page.Form.Action, page.Form.Fields);
 
     public async Task DisposeAsync()
     {
@@ -94,12 +116,11 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
 
     private async Task<IReadOnlyList<FetchedPage>> FetchAsync()
     {
-        portal = new PortalFactory(ConnectionString);
-        using var client = portal.CreatePageClient();
         var pages = new List<FetchedPage>();
         foreach (var page in Pages)
         {
-            using var response = await client.GetAsync(new Uri(page.Path, UriKind.Relative));
+            using var client = await ClientForAsync(portal!, page);
+            using var response = await RequestAsync(client, page);
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
             pages.Add(new FetchedPage(page, (int)response.StatusCode, headers, await response.Content.ReadAsStringAsync()));
@@ -109,10 +130,10 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     }
 
     /// <summary>
-    /// The page templates, one line each. Pages of features still to come go here as they land:
-    /// events (issue 5): the list of events, an event page, its registration form (empty and submitted with errors),
-    /// the confirmation and waiting-list pages; accounts (issue 6): /connexion (empty and with a wrong password), the
-    /// account pages and the moderation queue, with the signed-in client their tests already use.
+    /// The page templates, one line each (a form's answer, a signed-in page: see <see cref="QualityPage"/>). Pages of
+    /// features still to come go here as they land: events (issue 5): the list of events, an event page, its
+    /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
+    /// queue and a revision (with <see cref="Curator"/>).
     /// </summary>
     public static IReadOnlyList<QualityPage> PagesFor(string listing) =>
     [
@@ -134,6 +155,12 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Zones blanches d'un département", "/territoires/departement/21/couverture?cercle=1"),
         new("Sources des données", "/territoires/sources"),
         new("Déclaration d'accessibilité", "/accessibilite", Database: false),
+        new("Connexion", "/connexion", Database: false),
+        new("Connexion, formulaire vide", "/connexion", Form: new("/connexion")),
+        new("Connexion refusée", "/connexion", Form: new("/connexion", ("Email", "inconnu@exemple.test"), ("Password", "une phrase de passe inconnue ici"))),
+        new("Compte", "/compte", Account: Curator),
+        new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
+        new("Espace de gestion", "/gestion", Account: Curator),
         new("Page introuvable", "/cette-page-n-existe-pas", Status: 404, Database: false),
         new("Service indisponible", "/erreur/503", Status: 503, Database: false),
     ];

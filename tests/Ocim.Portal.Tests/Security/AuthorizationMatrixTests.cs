@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +41,7 @@ public enum Access
 /// anything but 401/403/404 or a redirect to sign-in (a French validation error is fine), a refused one 302 to
 /// /connexion (visitors) or 403/404 (accounts), and no refused request may change a row.
 /// </summary>
-public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime
+public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IAsyncLifetime, IDisposable
 {
     private static readonly Rule[] Table =
     [
@@ -67,6 +66,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("*", "/erreur/{code:int}", "/erreur/404", Access.Public),
         new("*", "/health/live", "/health/live", Access.Public),
         new("*", "/health/ready", "/health/ready", Access.Public),
+        new("GET", "/accessibilite", "/accessibilite", Access.Public),
 
         // Accounts
         new("GET", "/connexion", "/connexion", Access.Public),
@@ -106,7 +106,9 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         await TestAccounts.CreateAsync(factory, "admin@exemple.test", PortalRoles.Administrator);
     }
 
-    public async Task DisposeAsync() => await factory.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => factory.Dispose();
 
     [Fact]
     public void Every_endpoint_of_the_app_has_exactly_one_row_and_every_row_an_endpoint()
