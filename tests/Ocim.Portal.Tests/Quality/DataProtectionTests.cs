@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Ocim.Portal.Data;
 using Ocim.Portal.Tests.Infrastructure;
 
 namespace Ocim.Portal.Tests.Quality;
@@ -18,8 +19,9 @@ public sealed class AntiforgeryProbeController(IAntiforgery antiforgery) : Contr
 }
 
 /// <summary>
-/// Data Protection keys persisted in Portal:KeysDirectory: a form opened before a restart is still accepted after it
-/// (the restart is a second instance of the app on the same keys); with other keys, it is refused.
+/// Data Protection keys persisted in Portal:KeysDirectory: a form opened before a restart is still accepted after it,
+/// and a person signed in stays signed in (the restart is a second instance of the app on the same keys); with other
+/// keys, both are refused.
 /// </summary>
 public sealed class DataProtectionTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>, IDisposable
 {
@@ -63,6 +65,41 @@ public sealed class DataProtectionTests(DatabaseFixture database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_person_signed_in_before_a_restart_is_still_signed_in_after_it_but_not_on_an_app_with_other_keys()
+    {
+        string session;
+        await using (var before = Instance(keys))
+        {
+            await TestAccounts.CreateAsync(before, "restart@exemple.test", PortalRoles.Curator);
+            using var client = before.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
+            var form = await client.GetAsync(new Uri("/connexion", UriKind.Relative));
+            var token = (await Html.ParseAsync(form)).QuerySelector("form[action='/connexion'] input[name='__RequestVerificationToken']")!.GetAttribute("value")!;
+            using var post = new HttpRequestMessage(HttpMethod.Post, new Uri("/connexion", UriKind.Relative))
+            {
+                Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("Email", "restart@exemple.test"), new("Password", TestAccounts.Password)]),
+            };
+            post.Headers.Add("Cookie", string.Join("; ", form.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])));
+            var signedIn = await client.SendAsync(post);
+            Forms.AssertRedirect(signedIn, "/compte");
+            session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("__Host-ocim=", StringComparison.Ordinal)).Split(';')[0];
+        }
+
+        await using (var restarted = Instance(keys))
+        {
+            var account = await GetWithCookieAsync(restarted, "/compte", session);
+            Assert.Equal(HttpStatusCode.OK, account.StatusCode);
+            Assert.Contains("restart@exemple.test", await account.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await using (var elsewhere = Instance(otherKeys))
+        {
+            var account = await GetWithCookieAsync(elsewhere, "/compte", session);
+            Assert.Equal(HttpStatusCode.Redirect, account.StatusCode);
+            Assert.Equal("/connexion", account.Headers.Location?.AbsolutePath);
+        }
+    }
+
+    [Fact]
     public async Task A_form_posted_without_its_token_is_refused()
     {
         await using var app = Instance(keys);
@@ -75,6 +112,16 @@ public sealed class DataProtectionTests(DatabaseFixture database) : IClassFixtur
 
     private PortalFactory Instance(string keysDirectory) =>
         new(database.ConnectionString, new Dictionary<string, string?> { ["Portal:KeysDirectory"] = keysDirectory });
+
+    private static async Task<HttpResponseMessage> GetWithCookieAsync(PortalFactory app, string url, string cookie)
+    {
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url, UriKind.Relative));
+        request.Headers.Add("Cookie", cookie);
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
 
     private static async Task<HttpResponseMessage> PostAsync(PortalFactory app, string token, string cookie)
     {
