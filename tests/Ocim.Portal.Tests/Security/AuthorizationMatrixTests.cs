@@ -66,6 +66,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("*", "/erreur/{code:int}", "/erreur/400", Access.Public),
         new("*", "/health/live", "/health/live", Access.Public),
         new("*", "/health/ready", "/health/ready", Access.Public),
+        new("GET", "/accessibilite", "/accessibilite", Access.Public),
 
         // Accounts
         new("GET", "/connexion", "/connexion", Access.Public),
