@@ -41,6 +41,11 @@ internal static class FeatureRegistration
 
         // Events (issue 5)
         services.AddEventsFeature();
+
+        // Survey campaigns (issue 6)
+        services.AddScoped<Campaigns.ManageCampaigns>();
+        services.AddScoped<Campaigns.CampaignStatistics>();
+        services.AddScoped<Campaigns.AnswerQuestionnaire>();
         return services;
     }
 }

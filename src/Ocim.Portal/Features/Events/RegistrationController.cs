@@ -58,7 +58,7 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
             return WithStatus(View(EventViews.Path("Register"), new RegistrationPage(detail, form, errors, null, now)), 400);
         }
 
-        var outcome = await register.RunAsync(form.ToRequest(), SiteUrl(), cancellationToken);
+        var outcome = await register.RunAsync(form.ToRequest(), MailSiteUrl(), cancellationToken);
         switch (outcome.Result)
         {
             case RegistrationResult.Confirmed or RegistrationResult.Waitlisted:
@@ -107,7 +107,7 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
     [EnableRateLimiting(RateLimitPolicy)]
     public async Task<IActionResult> Cancel(string token, [FromServices] CancelRegistration cancel, CancellationToken cancellationToken)
     {
-        var result = await cancel.RunAsync(token, SiteUrl(), cancellationToken);
+        var result = await cancel.RunAsync(token, MailSiteUrl(), cancellationToken);
         switch (result)
         {
             case CancellationResult.NotFound:
@@ -141,7 +141,7 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
         return StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    private string SiteUrl() => $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+    private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<EventSettings>().SiteUrlFor(Request);
 }
 
 /// <summary>The cancel page: before (a button) or after (cancelled).</summary>

@@ -118,7 +118,7 @@ public sealed class StaffEventsController(NpgsqlDataSource dataSource) : Control
             }
         }
 
-        var result = await change.RunAsync(sessionId, seats, SiteUrl(), cancellationToken);
+        var result = await change.RunAsync(sessionId, seats, MailSiteUrl(), cancellationToken);
         return result.Result switch
         {
             CapacityChangeResult.Changed => Done(id, result.Promoted switch
@@ -140,7 +140,7 @@ public sealed class StaffEventsController(NpgsqlDataSource dataSource) : Control
 
     [HttpPost("{id:long}/annuler")]
     public async Task<IActionResult> Cancel(long id, [FromServices] CancelEvent cancel, CancellationToken cancellationToken) =>
-        await cancel.RunAsync(id, SiteUrl(), cancellationToken) is { } told
+        await cancel.RunAsync(id, MailSiteUrl(), cancellationToken) is { } told
             ? Done(id, told == 1 ? "L'événement est annulé ; 1 personne inscrite en est prévenue par courriel." : $"L'événement est annulé ; {told} personnes inscrites en sont prévenues par courriel.")
             : NotFound();
 
@@ -266,5 +266,5 @@ public sealed class StaffEventsController(NpgsqlDataSource dataSource) : Control
 
     private void NoStore() => Response.Headers.CacheControl = "no-store";
 
-    private string SiteUrl() => $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+    private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<EventSettings>().SiteUrlFor(Request);
 }

@@ -67,7 +67,7 @@ public sealed class HousekeepingTests : IClassFixture<DatabaseFixture>, IAsyncLi
         await InsertRegistrationAsync(connection, tomorrow[0], "attente@example.org", status: "waitlisted");
         await InsertRegistrationAsync(connection, later[0], "plustard@example.org");
 
-        var reminders = new SendReminders(dataSource, new EventSettings { SiteUrl = "https://portail.example" }, clock);
+        var reminders = new SendReminders(dataSource, new EventSettings { PublicUrl = "https://portail.example" }, clock);
         Assert.Equal(1, await reminders.RunAsync(CancellationToken.None));
         Assert.Equal(0, await reminders.RunAsync(CancellationToken.None));
 
