@@ -91,7 +91,9 @@ APP_ENV=(ConnectionStrings__Portal="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;P
          # register-contention posts thousands of registrations from one address: no rate limit, no demo events, and
          # neither the outbox worker nor the reminders/purge job competing for the 2 cores.
          Events__RegistrationRateLimit__PermitLimit=1000000000 Portal__LoadDemoEvents=false
-         Mail__Outbox__Enabled=false Events__Housekeeping__Enabled=false)
+         Mail__Outbox__Enabled=false Events__Housekeeping__Enabled=false
+         # plain HTTP on loopback, as ./portal run serves: the antiforgery cookie cannot be Secure here
+         Portal__InsecureLoopbackCookies=true)
 
 prepare_database() {
   if ! psql -X -d postgres -tAc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
@@ -164,6 +166,7 @@ generate() {
     done
   q -c "drop table bench.point"
   q -f "$BENCH/data/pools.sql" > /dev/null
+  q -f "$BENCH/data/events.sql" > /dev/null
   local z
   for z in 5 8 10 12 14; do q -tAc "select x || '/' || y from bench.tile where z = $z order by n" > "$WORK/params/tiles-z$z.txt"; done
   q -tAc "select href from bench.actor_pick order by n" > "$WORK/params/actors.txt"

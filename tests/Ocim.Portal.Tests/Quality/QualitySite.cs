@@ -82,8 +82,11 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         await new ActorPageSeed { Name = "Espace des sciences de Rennes", Circle = 1, Family = "centre-de-sciences", Longitude = -1.6742, Latitude = 48.1100 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Labo 100 % sciences", Circle = 2, Family = "association", Longitude = -1.6800, Latitude = 48.1150 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Club_astro de Rennes", Circle = 3, Family = "association", Longitude = -1.6700, Latitude = 48.1050 }.InsertAsync(connection);
-        Pages = PagesFor(ActorLinks.Href(listing, ListingName));
-        portal = new PortalFactory(ConnectionString);
+        var (eventId, _) = await Features.Events.EventRows.InsertAsync(connection, "atelier-qualite", 20, title: "Atelier « qualité » des médiateurs");
+        await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
+        Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId);
+        // Each staff page is fetched by a client of its own, signed in: more sign-ins than the per-minute limit allows.
+        portal = new PortalFactory(ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" });
         await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
     }
 
@@ -135,7 +138,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
     /// queue and a revision (with <see cref="Curator"/>).
     /// </summary>
-    public static IReadOnlyList<QualityPage> PagesFor(string listing) =>
+    public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId) =>
     [
         new("Accueil", "/", Database: false),
         new("Annuaire", "/acteurs"),
@@ -161,6 +164,22 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Compte", "/compte", Account: Curator),
         new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
         new("Espace de gestion", "/gestion", Account: Curator),
+        new("Événements", "/evenements"),
+        new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
+        new("Événements, filtre incorrect", "/evenements?type=inconnu&du=hier", Status: 400),
+        new("Archives des événements", "/evenements/archives"),
+        new("Événement", "/evenements/atelier-qualite"),
+        new("Inscription à un événement", "/evenements/atelier-qualite/inscription"),
+        new("Inscription, formulaire incomplet", "/evenements/atelier-qualite/inscription", Status: 400,
+            Form: new("/evenements/atelier-qualite/inscription", ("FullName", ""), ("Email", "pas-une-adresse"))),
+        new("Données personnelles des inscriptions", "/evenements/donnees-personnelles", Database: false),
+        new("Gestion des événements", "/gestion/evenements", Account: Curator),
+        new("Nouvel événement", "/gestion/evenements/nouveau", Account: Curator),
+        new("Événement à modifier", $"/gestion/evenements/{eventId}", Account: Curator),
+        new("Événement, formulaire refusé", $"/gestion/evenements/{eventId}", Status: 400, Account: Curator,
+            Form: new($"/gestion/evenements/{eventId}", ("Title", ""), ("CommuneCode", "99999"))),
+        new("Inscrits d'un événement", $"/gestion/evenements/{eventId}/inscrits", Account: Curator),
+        new("Indice de relation culturelle", "/gestion/evenements/irc", Account: Curator),
         new("Page introuvable", "/cette-page-n-existe-pas", Status: 404, Database: false),
         new("Service indisponible", "/erreur/503", Status: 503, Database: false),
     ];
