@@ -24,9 +24,7 @@ internal static class EventsSetup
         services.AddScoped<ErasePersonalData>();
         services.AddScoped<SendReminders>();
         services.AddScoped<LoadDemoEvents>();
-        services.AddHostedService<BackgroundService>(provider => provider.GetRequiredService<EventSettings>().HousekeepingEnabled
-            ? ActivatorUtilities.CreateInstance<EventHousekeeping>(provider)
-            : new Idle());
+        services.AddHostedService<EventHousekeeping>();
 
         // Anti-automation (ASVS 2.4.1): registration and cancellation POSTs per client address. The refusal (429 with
         // Retry-After and the French page) is set once for every policy in Infrastructure/Http/RateLimits.
@@ -38,11 +36,5 @@ internal static class EventsSetup
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RegistrationPermitLimit, Window = settings.RegistrationWindow, QueueLimit = 0 });
         }));
         return services;
-    }
-
-    /// <summary>Stands in for the housekeeping job when Events:Housekeeping:Enabled is false.</summary>
-    private sealed class Idle : BackgroundService
-    {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
     }
 }

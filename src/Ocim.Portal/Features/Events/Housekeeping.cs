@@ -87,6 +87,11 @@ public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, Event
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!settings.HousekeepingEnabled)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -11,15 +11,9 @@ internal static class MailSetup
         services.AddSingleton(provider => MailSettings.Read(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton(provider => MailTransport.For(provider.GetRequiredService<MailSettings>()));
         services.AddSingleton<DeliverOutbox>();
-        services.AddHostedService<BackgroundService>(provider => provider.GetRequiredService<MailSettings>().WorkerEnabled
-            ? ActivatorUtilities.CreateInstance<OutboxWorker>(provider)
-            : new IdleService());
+        // A concrete type per hosted service: AddHostedService de-duplicates by implementation type, so two
+        // registrations typed as BackgroundService would silently keep only the first.
+        services.AddHostedService<OutboxWorker>();
         return services;
-    }
-
-    /// <summary>Stands in for the worker when Mail:Outbox:Enabled is false (another process sends).</summary>
-    private sealed class IdleService : BackgroundService
-    {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
     }
 }

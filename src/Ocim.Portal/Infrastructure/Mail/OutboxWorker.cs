@@ -9,6 +9,12 @@ public sealed partial class OutboxWorker(DeliverOutbox deliver, MailSettings set
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!settings.WorkerEnabled)
+        {
+            // Mail:Outbox:Enabled=false: another process sends.
+            return;
+        }
+
         LogStarted(logger, settings.UsesSmtp ? $"SMTP {settings.SmtpHost}:{settings.SmtpPort}" : $"pickup folder {settings.PickupDirectory}");
         while (!stoppingToken.IsCancellationRequested)
         {

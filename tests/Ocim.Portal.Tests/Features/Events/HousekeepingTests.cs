@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ocim.Portal.Features.Events;
 using Ocim.Portal.Infrastructure.Mail;
@@ -80,6 +81,17 @@ public sealed class HousekeepingTests : IClassFixture<DatabaseFixture>, IAsyncLi
         clock.Advance(TimeSpan.FromHours(7));
         Assert.Equal(1, await reminders.RunAsync(CancellationToken.None));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("select count(*) from outbox_message where kind = 'registration-reminder' and recipient = 'plustard@example.org'"));
+    }
+
+    [Fact]
+    public void The_app_runs_both_background_jobs_the_outbox_worker_and_the_events_housekeeping()
+    {
+        // Both once registered as BackgroundService factories, and AddHostedService keeps one per implementation type.
+        using var factory = new PortalFactory(database.ConnectionString);
+        var jobs = factory.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(s => s.GetType()).ToList();
+
+        Assert.Contains(typeof(OutboxWorker), jobs);
+        Assert.Contains(typeof(EventHousekeeping), jobs);
     }
 
     private static async Task<long> InsertRegistrationAsync(NpgsqlConnection connection, long session, string email, string status = "confirmed")
