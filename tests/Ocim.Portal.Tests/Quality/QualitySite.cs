@@ -39,6 +39,9 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
 {
     public const string ListingName = "Muséum-jardin des sciences de Dijon";
 
+    /// <summary>The personal link of the seeded survey campaign (campaign 1, on the listing).</summary>
+    public const string QuestionnaireToken = "Qualite-du-questionnaire-0123456789abcdefgh";
+
     /// <summary>A curator's account (staff pages), with <see cref="TestAccounts.Password"/>.</summary>
     public const string Curator = "curatrice.qualite@exemple.test";
 
@@ -82,6 +85,11 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         await new ActorPageSeed { Name = "Espace des sciences de Rennes", Circle = 1, Family = "centre-de-sciences", Longitude = -1.6742, Latitude = 48.1100 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Labo 100 % sciences", Circle = 2, Family = "association", Longitude = -1.6800, Latitude = 48.1150 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Club_astro de Rennes", Circle = 3, Family = "association", Longitude = -1.6700, Latitude = 48.1050 }.InsertAsync(connection);
+        await Dapper.SqlMapper.ExecuteAsync(connection, """
+            insert into campaign (title, year, opens_on, closes_on) values ('Enquête annuelle 2025', 2025, current_date - 1, current_date + 30);
+            insert into campaign_recipient (campaign_id, actor_id, email, token_hash, invited_at) values (1, @listing, 'museum@example.org', @hash, now());
+            insert into campaign_recipient (campaign_id, actor_id) select 1, id from actor where id <> @listing;
+            """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
         Pages = PagesFor(ActorLinks.Href(listing, ListingName));
         portal = new PortalFactory(ConnectionString);
         await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
@@ -161,6 +169,12 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Compte", "/compte", Account: Curator),
         new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
         new("Espace de gestion", "/gestion", Account: Curator),
+        new("Campagnes d'enquête", "/gestion/campagnes", Account: Curator),
+        new("Campagne refusée", "/gestion/campagnes", Status: 400, Account: Curator, Form: new("/gestion/campagnes", ("Title", ""), ("Year", "1800"), ("Population", "cercle=9"))),
+        new("Campagne", "/gestion/campagnes/1", Account: Curator),
+        new("Suivi d'une campagne", "/gestion/campagnes/1/suivi", Account: Curator),
+        new("Questionnaire", "/questionnaire/" + QuestionnaireToken),
+        new("Questionnaire avec erreurs", "/questionnaire/" + QuestionnaireToken, Status: 400, Form: new("/questionnaire/" + QuestionnaireToken, ("Attendance", "-3"), ("DurationHours", "beaucoup"))),
         new("Page introuvable", "/cette-page-n-existe-pas", Status: 404, Database: false),
         new("Service indisponible", "/erreur/503", Status: 503, Database: false),
     ];
