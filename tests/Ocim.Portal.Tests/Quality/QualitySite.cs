@@ -91,7 +91,8 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
             insert into campaign_recipient (campaign_id, actor_id) select 1, id from actor where id <> @listing;
             """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
         Pages = PagesFor(ActorLinks.Href(listing, ListingName));
-        portal = new PortalFactory(ConnectionString);
+        // Every signed-in page signs in again: more than the 10 sign-ins a minute a real visitor may try.
+        portal = new PortalFactory(ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" });
         await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
     }
 
@@ -168,6 +169,8 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Connexion refusée", "/connexion", Form: new("/connexion", ("Email", "inconnu@exemple.test"), ("Password", "une phrase de passe inconnue ici"))),
         new("Compte", "/compte", Account: Curator),
         new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
+        new("Double authentification", "/compte/double-authentification", Account: Curator),
+        new("Double authentification, code refusé", "/compte/double-authentification", Status: 400, Account: Curator, Form: new("/compte/double-authentification", ("Code", "000000"))),
         new("Espace de gestion", "/gestion", Account: Curator),
         new("Campagnes d'enquête", "/gestion/campagnes", Account: Curator),
         new("Campagne refusée", "/gestion/campagnes", Status: 400, Account: Curator, Form: new("/gestion/campagnes", ("Title", ""), ("Year", "1800"), ("Population", "cercle=9"))),

@@ -72,7 +72,12 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/connexion", "/connexion", Access.Public),
         new("POST", "/connexion", "/connexion", Access.Public),
         new("POST", "/deconnexion", "/deconnexion", Access.Public, EndsSession: true),
+        new("GET", "/connexion/code", "/connexion/code", Access.Public, SignInStep: true),
+        new("POST", "/connexion/code", "/connexion/code", Access.Public, SignInStep: true),
         new("GET", "/compte", "/compte", Access.SignedIn),
+        new("GET", "/compte/double-authentification", "/compte/double-authentification", Access.SignedIn),
+        new("POST", "/compte/double-authentification", "/compte/double-authentification", Access.SignedIn),
+        new("POST", "/compte/double-authentification/desactiver", "/compte/double-authentification/desactiver", Access.SignedIn),
         new("POST", "/compte/mot-de-passe", "/compte/mot-de-passe", Access.SignedIn),
 
         // Staff
@@ -226,7 +231,8 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         var toSignIn = response.StatusCode == HttpStatusCode.Redirect
             && response.Headers.Location is { } location
             && new Uri(new Uri("https://localhost"), location).AbsolutePath.Equals("/connexion", StringComparison.Ordinal);
-        var refused = toSignIn || status is 401 or 403 or 404;
+        // A step of signing in itself sends anyone without a pending password step back to /connexion.
+        var refused = (toSignIn && !rule.SignInStep) || status is 401 or 403 or 404;
         if (allowed && refused)
         {
             failures.Add($"{who} should reach {rule.Method} {url} but got {status}{(toSignIn ? " → /connexion" : string.Empty)}");
@@ -286,5 +292,5 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         return string.Join(", ", counts);
     }
 
-    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false);
+    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false, bool SignInStep = false);
 }
