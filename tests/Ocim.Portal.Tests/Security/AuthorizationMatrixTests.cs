@@ -83,6 +83,33 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         // Staff
         new("GET", "/gestion", "/gestion", Access.Staff),
 
+        // Events (issue 5): {event} is a published event with an open session, {registration} and {token} the form key
+        // and the cancel token of a registration to it.
+        new("GET", "/evenements/{slug}/inscription", "/evenements/{event}/inscription", Access.Public),
+        new("POST", "/evenements/{slug}/inscription", "/evenements/{event}/inscription", Access.Public),
+        new("GET", "/evenements/inscription/{key:guid}", "/evenements/inscription/{registration}", Access.Public),
+        new("GET", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
+        new("POST", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
+        new("GET", "/evenements", "/evenements", Access.Public),
+        new("GET", "/evenements/archives", "/evenements/archives", Access.Public),
+        new("GET", "/evenements.ics", "/evenements.ics?type=atelier", Access.Public),
+        new("GET", "/evenements/donnees-personnelles", "/evenements/donnees-personnelles", Access.Public),
+        new("GET", "/evenements/{slug}", "/evenements/{event}", Access.Public),
+        new("GET", "/evenements/{slug}.ics", "/evenements/{event}.ics", Access.Public),
+        new("GET", "/gestion/evenements", "/gestion/evenements", Access.Staff),
+        new("GET", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
+        new("POST", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}", "/gestion/evenements/{eventId}", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}", "/gestion/evenements/{eventId}", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/seances", "/gestion/evenements/{eventId}/seances", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/seances/{sessionId:long}/capacite", "/gestion/evenements/{eventId}/seances/{sessionId}/capacite", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/cloturer", "/gestion/evenements/{eventId}/cloturer", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/annuler", "/gestion/evenements/{eventId}/annuler", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}/inscrits", "/gestion/evenements/{eventId}/inscrits", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}/inscrits.csv", "/gestion/evenements/{eventId}/inscrits.csv", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/presences", "/gestion/evenements/{eventId}/presences", Access.Staff),
+        new("GET", "/gestion/evenements/irc", "/gestion/evenements/irc", Access.Staff),
+        new("GET", "/gestion/evenements/irc.csv", "/gestion/evenements/irc.csv", Access.Staff),
         // Survey campaigns: the questionnaire's link is its own credential (an unknown one is a 404 for all); checked
         // before the staff rows, whose reminders replace every pending link.
         new("GET", "/questionnaire/{token}", "/questionnaire/{questionnaire}", Access.Public),
@@ -119,6 +146,19 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         var actorB = await ActorRows.InsertAsync(connection, "Fablab de l'acteur B", 3, "fablab", 4.8357, 45.764, "69123");
         placeholders["{actorA}"] = actorA.ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{actorB}"] = actorB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var eventSlug = "atelier-matrice-" + Guid.NewGuid().ToString("N")[..8];
+        var (eventId, sessions) = await Features.Events.EventRows.InsertAsync(connection, eventSlug, 10);
+        placeholders["{eventId}"] = eventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{sessionId}"] = sessions[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var registrationToken = Portal.Features.Events.RegistrationTokens.NewToken();
+        var key = Guid.NewGuid();
+        await connection.ExecuteAsync(
+            "insert into registration (session_id, status, full_name, email, consent_at, idempotency_key, cancel_token_hash, confirmed_at) " +
+            "values (@session, 'confirmed', 'Personne inscrite', @email, now(), @key, @hash, now())",
+            new { session = sessions[0], email = $"inscrite-{key:N}@exemple.test", key, hash = Portal.Features.Events.RegistrationTokens.Hash(registrationToken) });
+        placeholders["{event}"] = eventSlug;
+        placeholders["{registration}"] = key.ToString("N");
+        placeholders["{token}"] = registrationToken;
 
         // A campaign with one listing (A) and its personal link: the token is made here, its hash stored as the app does.
         var campaign = await connection.ExecuteScalarAsync<long>(
