@@ -24,7 +24,9 @@ internal static class EventsSetup
         services.AddScoped<ErasePersonalData>();
         services.AddScoped<SendReminders>();
         services.AddScoped<LoadDemoEvents>();
-        services.AddHostedService<BackgroundService>(provider => provider.GetRequiredService<EventSettings>().HousekeepingEnabled
+        // AddSingleton, not AddHostedService<BackgroundService>: the latter keeps one hosted service per type argument,
+        // so two such registrations (this one and the outbox's) silently dropped the second.
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<EventSettings>().HousekeepingEnabled
             ? ActivatorUtilities.CreateInstance<EventHousekeeping>(provider)
             : new Idle());
 

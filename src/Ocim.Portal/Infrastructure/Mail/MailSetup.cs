@@ -11,7 +11,8 @@ internal static class MailSetup
         services.AddSingleton(provider => MailSettings.Read(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<IHostEnvironment>()));
         services.AddSingleton(provider => MailTransport.For(provider.GetRequiredService<MailSettings>()));
         services.AddSingleton<DeliverOutbox>();
-        services.AddHostedService<BackgroundService>(provider => provider.GetRequiredService<MailSettings>().WorkerEnabled
+        // AddSingleton<IHostedService>: AddHostedService<BackgroundService> keeps only the first of its type argument.
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MailSettings>().WorkerEnabled
             ? ActivatorUtilities.CreateInstance<OutboxWorker>(provider)
             : new IdleService());
         return services;

@@ -233,7 +233,7 @@ public sealed class OutboxTests : IClassFixture<DatabaseFixture>, IAsyncLifetime
             await Task.Delay(100);
         }
 
-        Assert.Equal("sent", (await RowAsync(id)).Status);
+        Assert.True((await RowAsync(id)).Status == "sent", string.Join("\n", factory.Logs));
         Assert.True(File.Exists(Path.Combine(factory.MailDirectory, $"{id:D8}-test-message.eml")), string.Join("\n", factory.Logs));
     }
 
