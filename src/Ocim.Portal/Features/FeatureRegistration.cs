@@ -1,6 +1,8 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
+using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
+using Ocim.Portal.Features.Moderation;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
 
@@ -37,6 +39,14 @@ internal static class FeatureRegistration
         services.AddScoped<SummariseTerritoryActors>();
         services.AddScoped<FindWhiteZones>();
         services.AddSingleton<WhiteZoneCache>();
+
+        // Listings taken in charge by actors, moderation (issue 6, part A)
+        services.AddScoped<ProposeRevision>();
+        services.AddScoped<MyListings>();
+        services.AddScoped<DecideRevision>();
+        services.AddScoped<ListPendingItems>();
+        services.AddScoped<ShowRevision>();
+        services.AddScoped<RestoreListingVersion>();
         return services;
     }
 }
