@@ -27,7 +27,7 @@ public sealed class ListingsController(ActorAccess access, NpgsqlDataSource data
     }
 
     [HttpGet("/compte/fiches/{id:long}/modifier")]
-    public async Task<IActionResult> Edit(long id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit([FromRoute] long id, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
         if (!await access.CanEditAsync(User, id, cancellationToken))
@@ -41,7 +41,7 @@ public sealed class ListingsController(ActorAccess access, NpgsqlDataSource data
     }
 
     [HttpPost("/compte/fiches/{id:long}/modifier")]
-    public async Task<IActionResult> EditPost(long id, EditListingForm form, [FromServices] ProposeRevision propose, CancellationToken cancellationToken)
+    public async Task<IActionResult> EditPost([FromRoute] long id, EditListingForm form, [FromServices] ProposeRevision propose, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
         if (!await access.CanEditAsync(User, id, cancellationToken))

@@ -27,14 +27,14 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
     }
 
     [HttpGet("/gestion/moderation/modifications/{id:long}")]
-    public async Task<IActionResult> Revision(long id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Revision([FromRoute] long id, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
         return await RevisionPageAsync(id, null, cancellationToken);
     }
 
     [HttpPost("/gestion/moderation/modifications/{id:long}/approuver")]
-    public async Task<IActionResult> Approve(long id, DecisionForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Approve([FromRoute] long id, DecisionForm form, CancellationToken cancellationToken)
     {
         if (!await MayDecideAsync(id, cancellationToken))
         {
@@ -51,7 +51,7 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
     }
 
     [HttpPost("/gestion/moderation/modifications/{id:long}/rejeter")]
-    public async Task<IActionResult> Reject(long id, DecisionForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Reject([FromRoute] long id, DecisionForm form, CancellationToken cancellationToken)
     {
         if (!await MayDecideAsync(id, cancellationToken))
         {
@@ -73,7 +73,7 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
     }
 
     [HttpGet("/gestion/acteurs/{id:long}/historique")]
-    public async Task<IActionResult> History(long id, [FromServices] NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public async Task<IActionResult> History([FromRoute] long id, [FromServices] NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
         if (!await access.CanEditAsync(User, id, cancellationToken))
@@ -93,7 +93,7 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
     }
 
     [HttpPost("/gestion/acteurs/{id:long}/historique/{entry:long}/restaurer")]
-    public async Task<IActionResult> Restore(long id, long entry, RestoreForm form, [FromServices] RestoreListingVersion restore, CancellationToken cancellationToken)
+    public async Task<IActionResult> Restore([FromRoute] long id, [FromRoute] long entry, RestoreForm form, [FromServices] RestoreListingVersion restore, CancellationToken cancellationToken)
     {
         if (!await access.CanEditAsync(User, id, cancellationToken))
         {

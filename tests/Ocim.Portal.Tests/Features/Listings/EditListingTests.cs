@@ -47,7 +47,7 @@ public sealed class EditListingTests(DatabaseFixture database) : IClassFixture<D
             ("ActorId", other.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("VerifiedAt", "2030-01-01"), ("CommuneCode", "69123"), ("status", "archived"), ("circle", "2"));
 
         Forms.AssertRedirect(response, "/compte/fiches");
-        var revision = await connection.QuerySingleAsync<(long ActorId, string Fields)>("select actor_id, fields::text from actor_revision");
+        var revision = await connection.QuerySingleAsync<(long ActorId, string Fields)>("select actor_id, fields::text from actor_revision where actor_id in (@actor, @other)", new { actor, other });
         Assert.Equal(actor, revision.ActorId);
         Assert.Equal("""{"acronym": "MA"}""", revision.Fields);
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision where actor_id = @other", new { other }));
@@ -72,7 +72,7 @@ public sealed class EditListingTests(DatabaseFixture database) : IClassFixture<D
             Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
         }
 
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision where actor_id in (@mine, @theirs)", new { mine, theirs }));
         Assert.Equal("Leur fablab", await connection.ExecuteScalarAsync<string>("select name from actor where id = @theirs", new { theirs }));
     }
 
@@ -92,7 +92,7 @@ public sealed class EditListingTests(DatabaseFixture database) : IClassFixture<D
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("a été modifiée depuis que vous avez ouvert ce formulaire", (await response.ReadPageAsync()).QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision where actor_id = @actor", new { actor }));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class EditListingTests(DatabaseFixture database) : IClassFixture<D
         }
 
         Assert.Contains("aucune commune française", (await outside.ReadPageAsync()).QuerySelector(".error-summary").Text(), StringComparison.Ordinal);
-        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from actor_revision where actor_id = @actor", new { actor }));
     }
 
     [Fact]

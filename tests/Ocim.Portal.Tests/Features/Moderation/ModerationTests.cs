@@ -33,7 +33,7 @@ public sealed class ModerationTests(DatabaseFixture database) : IClassFixture<Da
             "select changes::text, snapshot->>'name' from audit_log where entity = 'actor' and entity_id = @actor and action = 'actor.revision.approved'", new { actor });
         Assert.Equal("""{"name": {"new": "Nouveau nom", "old": "Muséum approuve"}, "phone": {"new": "03 80 11 22 33", "old": null}}""", audit.Changes);
         Assert.Equal("Nouveau nom", audit.Name);
-        var mail = await connection.QuerySingleAsync<(string Recipient, string Body)>("select recipient, body from outbox_message where kind = 'revision-approved'");
+        var mail = await connection.QuerySingleAsync<(string Recipient, string Body)>("select recipient, body from outbox_message where kind = 'revision-approved' and recipient = 'rep-approuve@exemple.test'");
         Assert.Equal("rep-approuve@exemple.test", mail.Recipient);
         Assert.Contains("Merci !", mail.Body, StringComparison.Ordinal);
     }
@@ -61,7 +61,7 @@ public sealed class ModerationTests(DatabaseFixture database) : IClassFixture<Da
         Assert.Contains("déjà été traitée : approuvée par curatrice-", (await refused.ReadPageAsync()).QuerySelector("[role=alert]").Text(), StringComparison.Ordinal);
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from audit_log where entity_id = @actor and action = 'actor.revision.approved'", new { actor }));
         Assert.Equal(2, await connection.ExecuteScalarAsync<int>("select version from actor_revision where id = @revision", new { revision }));
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from outbox_message where kind = 'revision-approved'"));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from outbox_message where kind = 'revision-approved' and recipient = 'rep-course@exemple.test'"));
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class ModerationTests(DatabaseFixture database) : IClassFixture<Da
 
         Forms.AssertRedirect(rejected, "/gestion/moderation");
         Assert.Equal("Muséum refus", await connection.ExecuteScalarAsync<string>("select name from actor where id = @actor", new { actor }));
-        Assert.Contains("Le nom officiel reste celui du SIRET.", await connection.ExecuteScalarAsync<string>("select body from outbox_message where kind = 'revision-rejected'"), StringComparison.Ordinal);
+        Assert.Contains("Le nom officiel reste celui du SIRET.", await connection.ExecuteScalarAsync<string>("select body from outbox_message where kind = 'revision-rejected' and recipient = 'rep-refus@exemple.test'"), StringComparison.Ordinal);
         var (_, mine) = await representative.GetPageAsync("/compte/fiches");
         Assert.Contains("non retenue", mine.QuerySelector("table").Text(), StringComparison.Ordinal);
         Assert.Contains("Le nom officiel reste celui du SIRET.", mine.QuerySelector("table").Text(), StringComparison.Ordinal);
