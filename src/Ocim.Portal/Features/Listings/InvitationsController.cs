@@ -124,7 +124,7 @@ public sealed partial class InvitationsController(
         }
 
         var actor = await ActorAsync(id, cancellationToken);
-        return View("Invite", new InvitePage(id, actor.Name, new InviteForm { Email = actor.Email }));
+        return View("/Features/Listings/Invite.cshtml", new InvitePage(id, actor.Name, new InviteForm { Email = actor.Email }));
     }
 
     [HttpPost("/gestion/acteurs/{id:long}/inviter")]
@@ -146,7 +146,7 @@ public sealed partial class InvitationsController(
         if (!ModelState.IsValid)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Invite", new InvitePage(id, actor.Name, form));
+            return View("/Features/Listings/Invite.cshtml", new InvitePage(id, actor.Name, form));
         }
 
         var me = await users.GetUserAsync(User);
@@ -225,19 +225,19 @@ public sealed partial class InvitationsController(
     private async Task<IActionResult> PageAsync(InvitationRow invitation, AcceptInvitationForm form, string? problem)
     {
         var current = await users.GetUserAsync(User);
-        return View("Invitation", new InvitationPage(invitation, current?.Email, form, problem));
+        return View("/Features/Listings/Invitation.cshtml", new InvitationPage(invitation, current?.Email, form, problem));
     }
 
     private ViewResult Unknown()
     {
         Response.StatusCode = StatusCodes.Status404NotFound;
-        return View("Gone", new GonePage("Invitation introuvable", "Ce lien d'invitation n'existe pas. Vérifiez qu'il a été copié en entier depuis l'e-mail reçu."));
+        return View("/Features/Listings/Gone.cshtml", new GonePage("Invitation introuvable", "Ce lien d'invitation n'existe pas. Vérifiez qu'il a été copié en entier depuis l'e-mail reçu."));
     }
 
     private ViewResult Gone(string title, string message)
     {
         Response.StatusCode = StatusCodes.Status410Gone;
-        return View("Gone", new GonePage(title, message));
+        return View("/Features/Listings/Gone.cshtml", new GonePage(title, message));
     }
 
     /// <summary>The page's URL holds a secret: no caching, and no Referer sent to the links it holds.</summary>

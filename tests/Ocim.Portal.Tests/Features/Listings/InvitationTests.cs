@@ -134,6 +134,8 @@ public sealed partial class InvitationTests(DatabaseFixture database) : IClassFi
         await TestAccounts.CreateAsync(factory, curatorEmail, PortalRoles.Curator);
         using var curator = await TestAccounts.SignedInClientAsync(factory, curatorEmail);
         var url = $"/gestion/acteurs/{actor}/inviter";
+        var form = await curator.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.True(form.IsSuccessStatusCode, string.Join("\n", factory.Logs.Where(l => l.StartsWith("Error", StringComparison.Ordinal))));
         Forms.AssertRedirect(await curator.SubmitAsync(url, url, ("Email", email)), url);
         await using var connection = await database.OpenAsync();
         var body = await connection.QuerySingleAsync<string>("select body from outbox_message where kind = 'invitation' and recipient = @email", new { email });
