@@ -47,6 +47,7 @@ internal static class FeatureRegistration
         services.AddScoped<ListPendingItems>();
         services.AddScoped<ShowRevision>();
         services.AddScoped<RestoreListingVersion>();
+        services.AddScoped<DecideClaim>();
         return services;
     }
 }

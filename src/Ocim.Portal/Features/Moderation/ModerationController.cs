@@ -72,6 +72,21 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
         return await OutcomeAsync(id, await decide.RejectAsync(id, form.Version!.Value, Me, form.Message!, HttpContext.TraceIdentifier, cancellationToken), "La modification est refusée ; son auteur est prévenu.", cancellationToken);
     }
 
+    [HttpGet("/gestion/moderation/revendications/{id:long}")]
+    public async Task<IActionResult> Claim([FromRoute] long id, [FromServices] DecideClaim claims, CancellationToken cancellationToken)
+    {
+        Response.Headers.CacheControl = "no-store";
+        return await ClaimPageAsync(id, claims, null, cancellationToken);
+    }
+
+    [HttpPost("/gestion/moderation/revendications/{id:long}/approuver")]
+    public Task<IActionResult> ApproveClaim([FromRoute] long id, ClaimDecisionForm form, [FromServices] DecideClaim claims, CancellationToken cancellationToken) =>
+        DecideClaimAsync(id, approve: true, form, claims, cancellationToken);
+
+    [HttpPost("/gestion/moderation/revendications/{id:long}/rejeter")]
+    public Task<IActionResult> RejectClaim([FromRoute] long id, ClaimDecisionForm form, [FromServices] DecideClaim claims, CancellationToken cancellationToken) =>
+        DecideClaimAsync(id, approve: false, form, claims, cancellationToken);
+
     [HttpGet("/gestion/acteurs/{id:long}/historique")]
     public async Task<IActionResult> History([FromRoute] long id, [FromServices] NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
@@ -121,6 +136,44 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
 
     private long Me => ActorAccess.AccountId(User)!.Value;
 
+    private async Task<IActionResult> ClaimPageAsync(long id, DecideClaim claims, string? problem, CancellationToken cancellationToken)
+    {
+        if (await claims.LoadAsync(id, cancellationToken) is not { } claim || !await access.CanEditAsync(User, claim.ActorId, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        return View("Claim", new ClaimDecisionPage(claim, problem));
+    }
+
+    private async Task<IActionResult> DecideClaimAsync(long id, bool approve, ClaimDecisionForm form, DecideClaim claims, CancellationToken cancellationToken)
+    {
+        if (await claims.LoadAsync(id, cancellationToken) is not { } claim || !await access.CanEditAsync(User, claim.ActorId, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await ClaimPageAsync(id, claims, null, cancellationToken);
+        }
+
+        var siteUrl = HttpContext.RequestServices.GetRequiredService<IConfiguration>()["Portal:PublicUrl"] is { Length: > 0 } configured ? configured : $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+        var outcome = await claims.DecideAsync(id, approve, Me, null, form.Message, siteUrl, HttpContext.TraceIdentifier, cancellationToken);
+        switch (outcome.Result)
+        {
+            case DecisionResult.Done:
+                TempData["Message"] = approve ? $"Une invitation est envoyée à {claim.Email}." : $"La demande est refusée ; {claim.Email} en est informé·e.";
+                return Redirect("/gestion/moderation");
+            case DecisionResult.NotFound:
+                return NotFound();
+            default:
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return await ClaimPageAsync(id, claims, outcome.Message, cancellationToken);
+        }
+    }
+
     private async Task<bool> MayDecideAsync(long revisionId, CancellationToken cancellationToken) =>
         await showRevision.ActorOfAsync(revisionId, cancellationToken) is { } actorId && await access.CanEditAsync(User, actorId, cancellationToken);
 
@@ -158,6 +211,14 @@ public sealed class DecisionForm
     [StringLength(2000, ErrorMessage = "Le message tient en 2 000 caractères au plus.")]
     public string? Message { get; set; }
 }
+
+public sealed class ClaimDecisionForm
+{
+    [StringLength(2000, ErrorMessage = "Le message tient en 2 000 caractères au plus.")]
+    public string? Message { get; set; }
+}
+
+public sealed record ClaimDecisionPage(ClaimDetail Claim, string? Problem);
 
 public sealed class RestoreForm
 {

@@ -13,6 +13,9 @@ internal static class RateLimits
 {
     public const string SignIn = "connexion";
 
+    /// <summary>« C'est ma structure » requests from visitors (Features/Listings).</summary>
+    public const string ClaimListing = "revendication";
+
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRateLimiter(options =>
@@ -27,6 +30,7 @@ internal static class RateLimits
                 return ValueTask.CompletedTask;
             };
             AddPerMinute(options, configuration, SignIn, defaultLimit: 10);
+            AddPerMinute(options, configuration, ClaimListing, defaultLimit: 5);
         });
         return services;
     }
