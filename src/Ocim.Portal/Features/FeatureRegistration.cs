@@ -48,6 +48,10 @@ internal static class FeatureRegistration
         services.AddScoped<ShowRevision>();
         services.AddScoped<RestoreListingVersion>();
         services.AddScoped<DecideClaim>();
+        // Survey campaigns (issue 6)
+        services.AddScoped<Campaigns.ManageCampaigns>();
+        services.AddScoped<Campaigns.CampaignStatistics>();
+        services.AddScoped<Campaigns.AnswerQuestionnaire>();
         return services;
     }
 }
