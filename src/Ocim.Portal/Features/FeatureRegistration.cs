@@ -1,5 +1,6 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
+using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Moderation;
@@ -40,6 +41,9 @@ internal static class FeatureRegistration
         services.AddScoped<FindWhiteZones>();
         services.AddSingleton<WhiteZoneCache>();
 
+        // Events (issue 5)
+        services.AddEventsFeature();
+
         // Listings taken in charge by actors, moderation (issue 6, part A)
         services.AddScoped<ProposeRevision>();
         services.AddScoped<MyListings>();
@@ -48,6 +52,7 @@ internal static class FeatureRegistration
         services.AddScoped<ShowRevision>();
         services.AddScoped<RestoreListingVersion>();
         services.AddScoped<DecideClaim>();
+
         // Survey campaigns (issue 6)
         services.AddScoped<Campaigns.ManageCampaigns>();
         services.AddScoped<Campaigns.CampaignStatistics>();
