@@ -146,6 +146,8 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
     /// queue and a revision (with <see cref="Curator"/>).
     /// </summary>
+    private static string ListingId(string listing) => listing.Split('/')[2].Split('-')[0];
+
     public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId) =>
     [
         new("Accueil", "/", Database: false),
@@ -180,6 +182,15 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Suivi d'une campagne", "/gestion/campagnes/1/suivi", Account: Curator),
         new("Questionnaire", "/questionnaire/" + QuestionnaireToken),
         new("Questionnaire avec erreurs", "/questionnaire/" + QuestionnaireToken, Status: 400, Form: new("/questionnaire/" + QuestionnaireToken, ("Attendance", "-3"), ("DurationHours", "beaucoup"))),
+        new("Mes fiches", "/compte/fiches", Account: Curator),
+        new("Modifier une fiche", $"/compte/fiches/{ListingId(listing)}/modifier", Account: Curator),
+        new("Modifier une fiche, erreurs", $"/compte/fiches/{ListingId(listing)}/modifier", Status: 400, Account: Curator, Form: new($"/compte/fiches/{ListingId(listing)}/modifier", ("Name", ""), ("Latitude", "91"), ("Siret", "123"))),
+        new("C'est ma structure", $"/acteurs/{ListingId(listing)}/c-est-ma-structure"),
+        new("C'est ma structure, erreurs", $"/acteurs/{ListingId(listing)}/c-est-ma-structure", Status: 400, Form: new($"/acteurs/{ListingId(listing)}/c-est-ma-structure", ("Email", "pas une adresse"))),
+        new("Inviter un représentant", $"/gestion/acteurs/{ListingId(listing)}/inviter", Account: Curator),
+        new("File de modération", "/gestion/moderation", Account: Curator),
+        new("Historique d'une fiche", $"/gestion/acteurs/{ListingId(listing)}/historique", Account: Curator),
+        new("Invitation introuvable", "/invitation/" + new string('A', 43), Status: 404),
         new("Événements", "/evenements"),
         new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
         new("Événements, filtre incorrect", "/evenements?type=inconnu&du=hier", Status: 400),

@@ -13,6 +13,9 @@ internal static class RateLimits
 {
     public const string SignIn = "connexion";
 
+    /// <summary>« C'est ma structure » requests from visitors (Features/Listings).</summary>
+    public const string ClaimListing = "revendication";
+
     /// <summary>Answers to a survey questionnaire (the link is a credential: guessing is throttled too).</summary>
     public const string Questionnaire = "questionnaire";
 
@@ -30,6 +33,7 @@ internal static class RateLimits
                 return ValueTask.CompletedTask;
             };
             AddPerMinute(options, configuration, SignIn, defaultLimit: 10);
+            AddPerMinute(options, configuration, ClaimListing, defaultLimit: 5);
             AddPerMinute(options, configuration, Questionnaire, defaultLimit: 30);
         });
         return services;
