@@ -1,7 +1,9 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Events;
+using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
+using Ocim.Portal.Features.Moderation;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
 
@@ -41,6 +43,15 @@ internal static class FeatureRegistration
 
         // Events (issue 5)
         services.AddEventsFeature();
+
+        // Listings taken in charge by actors, moderation (issue 6, part A)
+        services.AddScoped<ProposeRevision>();
+        services.AddScoped<MyListings>();
+        services.AddScoped<DecideRevision>();
+        services.AddScoped<ListPendingItems>();
+        services.AddScoped<ShowRevision>();
+        services.AddScoped<RestoreListingVersion>();
+        services.AddScoped<DecideClaim>();
 
         // Survey campaigns (issue 6)
         services.AddScoped<Campaigns.ManageCampaigns>();

@@ -39,6 +39,9 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
 {
     public const string ListingName = "Muséum-jardin des sciences de Dijon";
 
+    /// <summary>The personal link of the seeded survey campaign (campaign 1, on the listing).</summary>
+    public const string QuestionnaireToken = "Qualite-du-questionnaire-0123456789abcdefgh";
+
     /// <summary>A curator's account (staff pages), with <see cref="TestAccounts.Password"/>.</summary>
     public const string Curator = "curatrice.qualite@exemple.test";
 
@@ -82,6 +85,11 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         await new ActorPageSeed { Name = "Espace des sciences de Rennes", Circle = 1, Family = "centre-de-sciences", Longitude = -1.6742, Latitude = 48.1100 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Labo 100 % sciences", Circle = 2, Family = "association", Longitude = -1.6800, Latitude = 48.1150 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Club_astro de Rennes", Circle = 3, Family = "association", Longitude = -1.6700, Latitude = 48.1050 }.InsertAsync(connection);
+        await Dapper.SqlMapper.ExecuteAsync(connection, """
+            insert into campaign (title, year, opens_on, closes_on) values ('Enquête annuelle 2025', 2025, current_date - 1, current_date + 30);
+            insert into campaign_recipient (campaign_id, actor_id, email, token_hash, invited_at) values (1, @listing, 'museum@example.org', @hash, now());
+            insert into campaign_recipient (campaign_id, actor_id) select 1, id from actor where id <> @listing;
+            """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
         var (eventId, _) = await Features.Events.EventRows.InsertAsync(connection, "atelier-qualite", 20, title: "Atelier « qualité » des médiateurs");
         await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
         Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId);
@@ -138,6 +146,8 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
     /// queue and a revision (with <see cref="Curator"/>).
     /// </summary>
+    private static string ListingId(string listing) => listing.Split('/')[2].Split('-')[0];
+
     public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId) =>
     [
         new("Accueil", "/", Database: false),
@@ -163,7 +173,24 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Connexion refusée", "/connexion", Form: new("/connexion", ("Email", "inconnu@exemple.test"), ("Password", "une phrase de passe inconnue ici"))),
         new("Compte", "/compte", Account: Curator),
         new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
+        new("Double authentification", "/compte/double-authentification", Account: Curator),
+        new("Double authentification, code refusé", "/compte/double-authentification", Status: 400, Account: Curator, Form: new("/compte/double-authentification", ("Code", "000000"))),
         new("Espace de gestion", "/gestion", Account: Curator),
+        new("Campagnes d'enquête", "/gestion/campagnes", Account: Curator),
+        new("Campagne refusée", "/gestion/campagnes", Status: 400, Account: Curator, Form: new("/gestion/campagnes", ("Title", ""), ("Year", "1800"), ("Population", "cercle=9"))),
+        new("Campagne", "/gestion/campagnes/1", Account: Curator),
+        new("Suivi d'une campagne", "/gestion/campagnes/1/suivi", Account: Curator),
+        new("Questionnaire", "/questionnaire/" + QuestionnaireToken),
+        new("Questionnaire avec erreurs", "/questionnaire/" + QuestionnaireToken, Status: 400, Form: new("/questionnaire/" + QuestionnaireToken, ("Attendance", "-3"), ("DurationHours", "beaucoup"))),
+        new("Mes fiches", "/compte/fiches", Account: Curator),
+        new("Modifier une fiche", $"/compte/fiches/{ListingId(listing)}/modifier", Account: Curator),
+        new("Modifier une fiche, erreurs", $"/compte/fiches/{ListingId(listing)}/modifier", Status: 400, Account: Curator, Form: new($"/compte/fiches/{ListingId(listing)}/modifier", ("Name", ""), ("Latitude", "91"), ("Siret", "123"))),
+        new("C'est ma structure", $"/acteurs/{ListingId(listing)}/c-est-ma-structure"),
+        new("C'est ma structure, erreurs", $"/acteurs/{ListingId(listing)}/c-est-ma-structure", Status: 400, Form: new($"/acteurs/{ListingId(listing)}/c-est-ma-structure", ("Email", "pas une adresse"))),
+        new("Inviter un représentant", $"/gestion/acteurs/{ListingId(listing)}/inviter", Account: Curator),
+        new("File de modération", "/gestion/moderation", Account: Curator),
+        new("Historique d'une fiche", $"/gestion/acteurs/{ListingId(listing)}/historique", Account: Curator),
+        new("Invitation introuvable", "/invitation/" + new string('A', 43), Status: 404),
         new("Événements", "/evenements"),
         new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
         new("Événements, filtre incorrect", "/evenements?type=inconnu&du=hier", Status: 400),

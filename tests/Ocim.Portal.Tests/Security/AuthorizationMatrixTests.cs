@@ -72,7 +72,12 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/connexion", "/connexion", Access.Public),
         new("POST", "/connexion", "/connexion", Access.Public),
         new("POST", "/deconnexion", "/deconnexion", Access.Public, EndsSession: true),
+        new("GET", "/connexion/code", "/connexion/code", Access.Public, SignInStep: true),
+        new("POST", "/connexion/code", "/connexion/code", Access.Public, SignInStep: true),
         new("GET", "/compte", "/compte", Access.SignedIn),
+        new("GET", "/compte/double-authentification", "/compte/double-authentification", Access.SignedIn),
+        new("POST", "/compte/double-authentification", "/compte/double-authentification", Access.SignedIn),
+        new("POST", "/compte/double-authentification/desactiver", "/compte/double-authentification/desactiver", Access.SignedIn),
         new("POST", "/compte/mot-de-passe", "/compte/mot-de-passe", Access.SignedIn),
 
         // Staff
@@ -116,6 +121,34 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("POST", "/gestion/campagnes/{id:long}/relances", "/gestion/campagnes/{campaign}/relances", Access.Staff),
         new("GET", "/gestion/campagnes/{id:long}/suivi", "/gestion/campagnes/{campaign}/suivi", Access.Staff),
         new("POST", "/gestion/campagnes/{id:long}/appels", "/gestion/campagnes/{campaign}/appels", Access.Staff),
+
+        // Listings taken in charge by actors (issue 6, part A)
+        new("GET", "/compte/fiches", "/compte/fiches", Access.SignedIn),
+        new("GET", "/compte/fiches/{id:long}/modifier", "/compte/fiches/{actorA}/modifier", Access.ActorA),
+        new("POST", "/compte/fiches/{id:long}/modifier", "/compte/fiches/{actorA}/modifier", Access.ActorA),
+        new("GET", "/acteurs/{id:long}/c-est-ma-structure", "/acteurs/{actorA}/c-est-ma-structure", Access.Public),
+        new("POST", "/acteurs/{id:long}/c-est-ma-structure", "/acteurs/{actorA}/c-est-ma-structure", Access.Public),
+        new("GET", "/invitation/{token}", "/invitation/{invitation}", Access.Public),
+        new("POST", "/invitation/{token}", "/invitation/{invitation}", Access.Public),
+        new("GET", "/gestion/acteurs/{id:long}/inviter", "/gestion/acteurs/{actorA}/inviter", Access.Staff),
+        new("POST", "/gestion/acteurs/{id:long}/inviter", "/gestion/acteurs/{actorA}/inviter", Access.Staff),
+
+        // Moderation
+        new("GET", "/gestion/moderation", "/gestion/moderation", Access.Staff),
+        new("GET", "/gestion/moderation/modifications/{id:long}", "/gestion/moderation/modifications/{revision}", Access.Staff),
+        new("POST", "/gestion/moderation/modifications/{id:long}/approuver", "/gestion/moderation/modifications/{revision}/approuver", Access.Staff),
+        new("POST", "/gestion/moderation/modifications/{id:long}/rejeter", "/gestion/moderation/modifications/{revision}/rejeter", Access.Staff),
+        new("GET", "/gestion/moderation/revendications/{id:long}", "/gestion/moderation/revendications/{claim}", Access.Staff),
+        new("POST", "/gestion/moderation/revendications/{id:long}/approuver", "/gestion/moderation/revendications/{claim}/approuver", Access.Staff),
+        new("POST", "/gestion/moderation/revendications/{id:long}/rejeter", "/gestion/moderation/revendications/{claim}/rejeter", Access.Staff),
+        new("GET", "/gestion/acteurs/{id:long}/historique", "/gestion/acteurs/{actorA}/historique", Access.Staff),
+        new("POST", "/gestion/acteurs/{id:long}/historique/{entry:long}/restaurer", "/gestion/acteurs/{actorA}/historique/{entry}/restaurer", Access.Staff),
+
+        // Staff accounts
+        new("GET", "/gestion/comptes", "/gestion/comptes", Access.Administrator),
+        new("POST", "/gestion/comptes/inviter", "/gestion/comptes/inviter", Access.Administrator),
+        new("POST", "/gestion/comptes/{id:long}/desactiver", "/gestion/comptes/{account}/desactiver", Access.Administrator),
+        new("POST", "/gestion/comptes/{id:long}/fiches/{actorId:long}/confiance", "/gestion/comptes/{account}/fiches/{actorA}/confiance", Access.Administrator),
     ];
 
     private readonly Dictionary<string, string> placeholders = new(StringComparer.Ordinal);
@@ -135,7 +168,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
     public async Task InitializeAsync()
     {
-        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" });
+        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000", ["Portal:RateLimits:revendication:PerMinute"] = "1000" });
         await using var connection = await database.OpenAsync();
         var actorA = await ActorRows.InsertAsync(connection, "Muséum de l'acteur A", 1, "museum", 5.0415, 47.322, "21231");
         var actorB = await ActorRows.InsertAsync(connection, "Fablab de l'acteur B", 3, "fablab", 4.8357, 45.764, "69123");
@@ -167,7 +200,29 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from campaign_recipient where token_hash = @hash", new { hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(token) }));
 
         await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
-        await TestAccounts.CreateAsync(factory, $"rep-b-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorB);
+        var repB = await TestAccounts.CreateAsync(factory, $"rep-b-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorB);
+        placeholders["{account}"] = repB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Listings and moderation: a pending revision and claim of A, an open invitation, an audit row with a snapshot.
+        var invitation = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        placeholders["{invitation}"] = invitation;
+        var ids = await connection.QuerySingleAsync<(long Revision, long Claim, long Entry)>(
+            """
+            with revision as (
+                insert into actor_revision (actor_id, fields, base_version) values (@actorA, '{"acronym": "MA"}', 0) returning id),
+            claim as (
+                insert into actor_claim (actor_id, name, email, role) values (@actorA, 'Sam', 'sam@exemple.test', 'Direction') returning id),
+            invitation as (
+                insert into invitation (token_hash, purpose, email, actor_id, expires_at)
+                values (sha256(convert_to(@invitation, 'UTF8')), 'representative', @email, @actorA, now() + interval '7 days')),
+            entry as (
+                insert into audit_log (action, entity, entity_id, snapshot) values ('actor.baseline.recorded', 'actor', @actorA, '{"name": "Muséum de l''acteur A"}') returning id)
+            select (select id from revision), (select id from claim), (select id from entry)
+            """,
+            new { actorA, invitation, email = $"invite-{suffix}@exemple.test" });
+        placeholders["{revision}"] = ids.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{claim}"] = ids.Claim.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{entry}"] = ids.Entry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await TestAccounts.CreateAsync(factory, $"curatrice-{suffix}@exemple.test", PortalRoles.Curator);
         await TestAccounts.CreateAsync(factory, $"admin-{suffix}@exemple.test", PortalRoles.Administrator);
     }
@@ -266,7 +321,8 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         var toSignIn = response.StatusCode == HttpStatusCode.Redirect
             && response.Headers.Location is { } location
             && new Uri(new Uri("https://localhost"), location).AbsolutePath.Equals("/connexion", StringComparison.Ordinal);
-        var refused = toSignIn || status is 401 or 403 or 404;
+        // A step of signing in itself sends anyone without a pending password step back to /connexion.
+        var refused = (toSignIn && !rule.SignInStep) || status is 401 or 403 or 404;
         if (allowed && refused)
         {
             failures.Add($"{who} should reach {rule.Method} {url} but got {status}{(toSignIn ? " → /connexion" : string.Empty)}");
@@ -326,5 +382,5 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         return string.Join(", ", counts);
     }
 
-    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false);
+    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false, bool SignInStep = false);
 }

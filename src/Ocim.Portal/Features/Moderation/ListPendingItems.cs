@@ -1,0 +1,87 @@
+using Dapper;
+using Npgsql;
+
+namespace Ocim.Portal.Features.Moderation;
+
+/// <summary>One item waiting for a curator: a proposed change of a listing, or a « c'est ma structure » request.</summary>
+public sealed class QueueItem
+{
+    public required string Kind { get; init; }
+    public long Id { get; init; }
+    public long ActorId { get; init; }
+    public required string ActorName { get; init; }
+    public string? DepartmentCode { get; init; }
+    public DateTime At { get; init; }
+    public string? Who { get; init; }
+
+    public string Href => Kind == ListPendingItems.Claims ? $"/gestion/moderation/revendications/{Id}" : $"/gestion/moderation/modifications/{Id}";
+
+    public string KindLabel => Kind == ListPendingItems.Claims ? "« C'est ma structure »" : "Modification de fiche";
+}
+
+public sealed record QueueFilter(string? Kind, string? Department);
+
+public sealed record QueuePage(QueueFilter Filter, IReadOnlyList<QueueItem> Items, string? Scope);
+
+/// <summary>
+/// The moderation queue, oldest first, limited to the curator's scope (a region or a department; administrators
+/// and unscoped curators see everything).
+/// </summary>
+public sealed class ListPendingItems(NpgsqlDataSource dataSource)
+{
+    public const string Revisions = "modification";
+    public const string Claims = "revendication";
+
+    public async Task<QueuePage> LoadAsync(long accountId, bool administrator, QueueFilter filter, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var scope = await StaffScope.ReadAsync(connection, accountId, administrator, cancellationToken);
+        var items = await connection.QueryAsync<QueueItem>(new CommandDefinition(
+            """
+            select * from (
+                select 'modification' as kind, r.id, r.actor_id, a.name as actor_name, a.department_code, r.proposed_at as at, u.display_name as who
+                from actor_revision r join actor a on a.id = r.actor_id left join account u on u.id = r.proposed_by
+                where r.status = 'pending' and (@kind is null or @kind = 'modification')
+                  and (@region is null or a.region_code = @region) and (@department is null or a.department_code = @department)
+                  and (@filterDepartment is null or a.department_code = @filterDepartment)
+                union all
+                select 'revendication', c.id, c.actor_id, a.name, a.department_code, c.created_at, c.name
+                from actor_claim c join actor a on a.id = c.actor_id
+                where c.status = 'pending' and (@kind is null or @kind = 'revendication')
+                  and (@region is null or a.region_code = @region) and (@department is null or a.department_code = @department)
+                  and (@filterDepartment is null or a.department_code = @filterDepartment)
+            ) q
+            order by at, kind, id
+            limit 500
+            """,
+            new { kind = filter.Kind, region = scope.Region, department = scope.Department, filterDepartment = filter.Department },
+            cancellationToken: cancellationToken));
+        return new QueuePage(filter, items.AsList(), scope.Description);
+    }
+}
+
+/// <summary>A staff account's scope: null region and department for administrators and national curators.</summary>
+public sealed record StaffScope(string? Region, string? Department)
+{
+    public string? Description => Department is not null ? $"département {Department}" : Region is not null ? $"région {Region}" : null;
+
+    public static async Task<StaffScope> ReadAsync(NpgsqlConnection connection, long accountId, bool administrator, CancellationToken cancellationToken)
+    {
+        if (administrator)
+        {
+            return new StaffScope(null, null);
+        }
+
+        var row = await connection.QueryFirstOrDefaultAsync<ScopeRow>(new CommandDefinition(
+            "select curator_region_code as region, curator_department_code as department from account where id = @accountId",
+            new { accountId },
+            cancellationToken: cancellationToken));
+        return new StaffScope(row?.Region, row?.Department);
+    }
+
+    private sealed class ScopeRow
+    {
+        public string? Region { get; init; }
+        public string? Department { get; init; }
+    }
+}
