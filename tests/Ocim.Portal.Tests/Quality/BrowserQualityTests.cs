@@ -70,6 +70,9 @@ public sealed class BrowserQualityTests : IClassFixture<QualitySite>, IClassFixt
         }
 
         Assert.True(violations.Count == 0, $"{violations.Count} axe violations:\n" + string.Join("\n", violations));
+        // On the way (QUALITY P5): no request to another origin, no script error, nothing the CSP refused.
+        Assert.True(session.ForeignRequests.IsEmpty, session.Report());
+        Assert.DoesNotContain(session.ConsoleMessages, m => m.StartsWith("page error", StringComparison.Ordinal) || m.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     [Fact]
