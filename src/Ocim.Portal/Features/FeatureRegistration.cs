@@ -37,6 +37,11 @@ internal static class FeatureRegistration
         services.AddScoped<SummariseTerritoryActors>();
         services.AddScoped<FindWhiteZones>();
         services.AddSingleton<WhiteZoneCache>();
+
+        // Survey campaigns (issue 6)
+        services.AddScoped<Campaigns.ManageCampaigns>();
+        services.AddScoped<Campaigns.CampaignStatistics>();
+        services.AddScoped<Campaigns.AnswerQuestionnaire>();
         return services;
     }
 }

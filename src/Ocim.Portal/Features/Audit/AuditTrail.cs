@@ -18,8 +18,18 @@ public sealed record AuditEntry(
     object? Snapshot = null,
     string? Message = null);
 
-/// <summary>A recorded change, as read back.</summary>
-public sealed record AuditRow(long Id, DateTimeOffset At, long? AccountId, string? AccountName, string Action, string Changes, string? Snapshot, string? Message);
+/// <summary>A recorded change, as read back (At in UTC).</summary>
+public sealed class AuditRow
+{
+    public long Id { get; init; }
+    public DateTime At { get; init; }
+    public long? AccountId { get; init; }
+    public string? AccountName { get; init; }
+    public required string Action { get; init; }
+    public required string Changes { get; init; }
+    public string? Snapshot { get; init; }
+    public string? Message { get; init; }
+}
 
 /// <summary>
 /// The append-only audit trail (table audit_log, Data/Sql/007_accounts.sql). Write in the same transaction as the
