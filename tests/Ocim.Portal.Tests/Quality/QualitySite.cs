@@ -1,3 +1,5 @@
+using System.Globalization;
+using Dapper;
 using Ocim.Portal.Data;
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Tests.Features.Actors;
@@ -52,6 +54,10 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
 
     public IReadOnlyList<QualityPage> Pages { get; private set; } = [];
 
+    /// <summary>The gates sign in and submit the sign-in form more often than a person may in a minute (10).</summary>
+    public static IReadOnlyDictionary<string, string?> Settings { get; } =
+        new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" };
+
     /// <summary>The whole pages, without the fragments.</summary>
     public IEnumerable<QualityPage> FullPages => Pages.Where(p => !p.Fragment);
 
@@ -82,9 +88,25 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         await new ActorPageSeed { Name = "Espace des sciences de Rennes", Circle = 1, Family = "centre-de-sciences", Longitude = -1.6742, Latitude = 48.1100 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Labo 100 % sciences", Circle = 2, Family = "association", Longitude = -1.6800, Latitude = 48.1150 }.InsertAsync(connection);
         await new ActorPageSeed { Name = "Club_astro de Rennes", Circle = 3, Family = "association", Longitude = -1.6700, Latitude = 48.1050 }.InsertAsync(connection);
-        Pages = PagesFor(ActorLinks.Href(listing, ListingName));
-        portal = new PortalFactory(ConnectionString);
+        portal = new PortalFactory(ConnectionString, Settings);
         await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
+
+        // A survey campaign over Côte-d'Or, its invitations sent: the listing's address gets a questionnaire link.
+        using var curator = await TestAccounts.SignedInClientAsync(portal, Curator);
+        var today = DateTime.UtcNow.Date;
+        var created = await curator.SubmitAsync("/gestion/campagnes", "/gestion/campagnes",
+            ("Title", "Enquête de qualité"), ("Year", "2026"), ("Population", "/acteurs?departement=21"),
+            ("OpensOn", today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("ClosesOn", today.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, created.StatusCode);
+        var campaign = created.Headers.Location!.OriginalString.Split('/').Last();
+        await curator.SubmitAsync($"/gestion/campagnes/{campaign}", $"/gestion/campagnes/{campaign}/invitations");
+        var mail = await connection.ExecuteScalarAsync<string>(
+            "select body from outbox_message where recipient = 'museum@example.org' and deduplication_key like 'campaign:' || @campaign || ':%' order by id desc limit 1",
+            new { campaign = long.Parse(campaign, CultureInfo.InvariantCulture) });
+        var questionnaire = System.Text.RegularExpressions.Regex.Match(mail ?? string.Empty, "/questionnaire/[A-Za-z0-9_-]{43}").Value;
+        Assert.False(string.IsNullOrEmpty(questionnaire), "no questionnaire link in the invitation: " + mail);
+
+        Pages = PagesFor(ActorLinks.Href(listing, ListingName), campaign, questionnaire);
     }
 
     /// <summary>A client of <paramref name="factory"/> as the page is seen: a visitor, or signed in as its account.</summary>
@@ -117,13 +139,24 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     private async Task<IReadOnlyList<FetchedPage>> FetchAsync()
     {
         var pages = new List<FetchedPage>();
+        var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
         foreach (var page in Pages)
         {
-            using var client = await ClientForAsync(portal!, page);
+            var key = page.Account ?? string.Empty;
+            if (!clients.TryGetValue(key, out var client))
+            {
+                clients[key] = client = await ClientForAsync(portal!, page);
+            }
+
             using var response = await RequestAsync(client, page);
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
             pages.Add(new FetchedPage(page, (int)response.StatusCode, headers, await response.Content.ReadAsStringAsync()));
+        }
+
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
         }
 
         return pages;
@@ -135,7 +168,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
     /// queue and a revision (with <see cref="Curator"/>).
     /// </summary>
-    public static IReadOnlyList<QualityPage> PagesFor(string listing) =>
+    public static IReadOnlyList<QualityPage> PagesFor(string listing, string campaign, string questionnaire) =>
     [
         new("Accueil", "/", Database: false),
         new("Annuaire", "/acteurs"),
@@ -161,6 +194,13 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Compte", "/compte", Account: Curator),
         new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
         new("Espace de gestion", "/gestion", Account: Curator),
+        new("Campagnes d'enquête", "/gestion/campagnes", Account: Curator),
+        new("Campagnes, définition refusée", "/gestion/campagnes", Status: 400, Account: Curator,
+            Form: new("/gestion/campagnes", ("Title", ""), ("Year", "1800"), ("Population", "/acteurs?cercle=9"), ("OpensOn", "2026-02-10"), ("ClosesOn", "2026-02-01"))),
+        new("Campagne", $"/gestion/campagnes/{campaign}", Account: Curator),
+        new("Campagne, suivi", $"/gestion/campagnes/{campaign}/suivi", Account: Curator),
+        new("Questionnaire", questionnaire),
+        new("Questionnaire, lien inconnu", "/questionnaire/" + new string('x', 43), Status: 404),
         new("Page introuvable", "/cette-page-n-existe-pas", Status: 404, Database: false),
         new("Service indisponible", "/erreur/503", Status: 503, Database: false),
     ];
