@@ -142,7 +142,7 @@ public sealed class AnswerQuestionnaire(NpgsqlDataSource dataSource, TimeProvide
                 audiences = form.Audiences.Distinct(StringComparer.Ordinal).ToArray(),
                 form.ActionsCount,
                 form.Attendance,
-                durationHours = form.DurationHoursValue,
+                durationHours = form.DurationHoursValue(),
                 comment = form.Comment ?? string.Empty,
                 changes = changesJson,
             },

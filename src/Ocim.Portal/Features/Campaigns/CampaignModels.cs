@@ -28,7 +28,7 @@ public sealed class CampaignForm
     [Display(Name = "Année enquêtée")]
     public int? Year { get; set; }
 
-    [StringLength(2000, ErrorMessage = "La population est décrite en 2 000 caractères au plus.")]
+    [StringLength(2000, ErrorMessage = "La population est décrite en 2 000 caractères au plus.")]
     [Display(Name = "Population (filtre de la liste des acteurs)")]
     public string? Population { get; set; }
 
@@ -76,23 +76,24 @@ public sealed class QuestionnaireForm
     [Display(Name = "Publics touchés")]
     public List<string> Audiences { get; set; } = [];
 
-    [Range(0, 100_000, ErrorMessage = "Le nombre d'actions est compris entre 0 et 100 000.")]
+    [Range(0, 100_000, ErrorMessage = "Le nombre d'actions est compris entre 0 et 100 000.")]
     [Display(Name = "Nombre d'actions menées")]
     public int? ActionsCount { get; set; }
 
-    [Range(0, 10_000_000, ErrorMessage = "La fréquentation est comprise entre 0 et 10 000 000 de personnes.")]
+    [Range(0, 10_000_000, ErrorMessage = "La fréquentation est comprise entre 0 et 10 000 000 de personnes.")]
     [Display(Name = "Fréquentation totale (personnes)")]
     public int? Attendance { get; set; }
 
     /// <summary>Text, because browsers send number fields as "1.5" while French users type "1,5": both are read.</summary>
-    [RegularExpression(@"^\s*\d{1,4}([.,]\d)?\s*$", ErrorMessage = "La durée moyenne est un nombre d'heures entre 0 et 9 999, avec au plus une décimale (par exemple 1,5).")]
+    [RegularExpression(@"^\s*\d{1,4}([.,]\d)?\s*$", ErrorMessage = "La durée moyenne est un nombre d'heures entre 0 et 9 999, avec au plus une décimale (par exemple 1,5).")]
     [Display(Name = "Durée moyenne d'une action (heures)")]
     public string? DurationHours { get; set; }
 
-    public decimal? DurationHoursValue =>
+    /// <summary>The duration as a number, once the form is valid (a method: validation reads every property).</summary>
+    public decimal? DurationHoursValue() =>
         string.IsNullOrWhiteSpace(DurationHours) ? null : decimal.Parse(DurationHours.Trim().Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture);
 
-    [StringLength(2000, ErrorMessage = "Le commentaire compte 2 000 caractères au plus.")]
+    [StringLength(2000, ErrorMessage = "Le commentaire compte 2 000 caractères au plus.")]
     [Display(Name = "Commentaire")]
     public string? Comment { get; set; }
 }
@@ -106,7 +107,7 @@ public sealed class CallForm
     [RegularExpression("^(joint|message|injoignable|refus)$", ErrorMessage = "Cette issue d'appel n'existe pas.")]
     public string? Outcome { get; set; }
 
-    [StringLength(1000, ErrorMessage = "La note compte 1 000 caractères au plus.")]
+    [StringLength(1000, ErrorMessage = "La note compte 1 000 caractères au plus.")]
     public string? Note { get; set; }
 }
 

@@ -143,7 +143,7 @@ public sealed class CampaignsController(
     }
 
     [HttpPost("/questionnaire/{token}")]
-    [EnableRateLimiting(RateLimits.SignIn)]
+    [EnableRateLimiting(RateLimits.Questionnaire)]
     public async Task<IActionResult> Answer(string token, QuestionnaireForm form, CancellationToken cancellationToken)
     {
         PrivateLinkHeaders();

@@ -13,6 +13,9 @@ internal static class RateLimits
 {
     public const string SignIn = "connexion";
 
+    /// <summary>Answers to a survey questionnaire (the link is a credential: guessing is throttled too).</summary>
+    public const string Questionnaire = "questionnaire";
+
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRateLimiter(options =>
@@ -27,6 +30,7 @@ internal static class RateLimits
                 return ValueTask.CompletedTask;
             };
             AddPerMinute(options, configuration, SignIn, defaultLimit: 10);
+            AddPerMinute(options, configuration, Questionnaire, defaultLimit: 30);
         });
         return services;
     }
