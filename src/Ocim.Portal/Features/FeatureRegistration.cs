@@ -1,5 +1,6 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
+using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
@@ -37,6 +38,9 @@ internal static class FeatureRegistration
         services.AddScoped<SummariseTerritoryActors>();
         services.AddScoped<FindWhiteZones>();
         services.AddSingleton<WhiteZoneCache>();
+
+        // Events (issue 5)
+        services.AddEventsFeature();
 
         // Survey campaigns (issue 6)
         services.AddScoped<Campaigns.ManageCampaigns>();
