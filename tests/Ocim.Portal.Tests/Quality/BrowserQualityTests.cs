@@ -14,6 +14,29 @@ public sealed class BrowserQualityTests : IClassFixture<QualitySite>, IClassFixt
 {
     private static readonly string[] AxeTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
+    /// <summary>
+    /// Raises the text spacing as WCAG 1.4.12 does (through the CSSOM, which the CSP allows, as a reader's user style
+    /// sheet would) and lists the elements whose overflow now hides part of their text.
+    /// </summary>
+    private const string TextSpacingScript = """
+                () => {
+                  for (const e of document.querySelectorAll('body *')) {
+                    e.style.setProperty('line-height', '1.5', 'important');
+                    e.style.setProperty('letter-spacing', '0.12em', 'important');
+                    e.style.setProperty('word-spacing', '0.16em', 'important');
+                  }
+                  for (const p of document.querySelectorAll('p')) p.style.setProperty('margin-bottom', '2em', 'important');
+                  const hides = v => v === 'hidden' || v === 'clip';
+                  return [...document.querySelectorAll('body *')].filter(e => {
+                    const s = getComputedStyle(e);
+                    if (!(hides(s.overflowX) || hides(s.overflowY)) || e.closest('.maplibregl-map')) return false;
+                    if (e.clientWidth <= 1 || e.clientHeight <= 1 || !e.innerText || !e.innerText.trim()) return false;
+                    return (hides(s.overflowY) && e.scrollHeight > e.clientHeight + 1) || (hides(s.overflowX) && e.scrollWidth > e.clientWidth + 1);
+                  }).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : '')
+                    + ' « ' + e.innerText.trim().slice(0, 40) + ' »');
+                }
+                """;
+
     /// <summary>How many Tab presses a page gets in the focus test (the map page's filters alone take dozens).</summary>
     private const int MaxStops = 60;
 
@@ -47,6 +70,9 @@ public sealed class BrowserQualityTests : IClassFixture<QualitySite>, IClassFixt
         }
 
         Assert.True(violations.Count == 0, $"{violations.Count} axe violations:\n" + string.Join("\n", violations));
+        // On the way (QUALITY P5): no request to another origin, no script error, nothing the CSP refused.
+        Assert.True(session.ForeignRequests.IsEmpty, session.Report());
+        Assert.DoesNotContain(session.ConsoleMessages, m => m.StartsWith("page error", StringComparison.Ordinal) || m.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -167,6 +193,35 @@ public sealed class BrowserQualityTests : IClassFixture<QualitySite>, IClassFixt
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task Text_spacing_raised_as_WCAG_1_4_12_clips_no_text()
+    {
+        await using var session = await browser.NewSessionAsync(portal);
+        var problems = new List<string>();
+
+        foreach (var page in site.FullPages)
+        {
+            await OpenAsync(session, page);
+            var clipped = await session.Page.EvaluateAsync<string[]>(TextSpacingScript);
+            problems.AddRange(clipped.Select(c => $"{page}: {c}"));
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task The_text_spacing_check_sees_clipped_text()
+    {
+        await using var session = await browser.NewSessionAsync(portal);
+        await session.Page.SetContentAsync(
+            "<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body>" +
+            "<div id=\"boite\" style=\"height:1.2em;width:12em;overflow:hidden\">Une ligne de texte dans une boîte de hauteur fixe</div></body></html>");
+
+        var clipped = await session.Page.EvaluateAsync<string[]>(TextSpacingScript);
+
+        Assert.Contains(clipped, c => c.StartsWith("div#boite", StringComparison.Ordinal));
     }
 
     [Fact]

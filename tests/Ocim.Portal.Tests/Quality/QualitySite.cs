@@ -55,6 +55,10 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
 
     public IReadOnlyList<QualityPage> Pages { get; private set; } = [];
 
+    /// <summary>The gates sign in and submit the sign-in form more often than a person may in a minute (10).</summary>
+    public static IReadOnlyDictionary<string, string?> Settings { get; } =
+        new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" };
+
     /// <summary>The whole pages, without the fragments.</summary>
     public IEnumerable<QualityPage> FullPages => Pages.Where(p => !p.Fragment);
 
@@ -93,8 +97,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         var (eventId, _) = await Features.Events.EventRows.InsertAsync(connection, "atelier-qualite", 20, title: "Atelier « qualité » des médiateurs");
         await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
         Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId);
-        // Each staff page is fetched by a client of its own, signed in: more sign-ins than the per-minute limit allows.
-        portal = new PortalFactory(ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" });
+        portal = new PortalFactory(ConnectionString, Settings);
         await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
     }
 
@@ -128,13 +131,24 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     private async Task<IReadOnlyList<FetchedPage>> FetchAsync()
     {
         var pages = new List<FetchedPage>();
+        var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
         foreach (var page in Pages)
         {
-            using var client = await ClientForAsync(portal!, page);
+            var key = page.Account ?? string.Empty;
+            if (!clients.TryGetValue(key, out var client))
+            {
+                clients[key] = client = await ClientForAsync(portal!, page);
+            }
+
             using var response = await RequestAsync(client, page);
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
             pages.Add(new FetchedPage(page, (int)response.StatusCode, headers, await response.Content.ReadAsStringAsync()));
+        }
+
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
         }
 
         return pages;
@@ -191,6 +205,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("File de modération", "/gestion/moderation", Account: Curator),
         new("Historique d'une fiche", $"/gestion/acteurs/{ListingId(listing)}/historique", Account: Curator),
         new("Invitation introuvable", "/invitation/" + new string('A', 43), Status: 404),
+        new("Questionnaire, lien inconnu", "/questionnaire/" + new string('x', 43), Status: 404),
         new("Événements", "/evenements"),
         new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
         new("Événements, filtre incorrect", "/evenements?type=inconnu&du=hier", Status: 400),
