@@ -11,5 +11,5 @@ public sealed class Campaigns : Migration
     protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(SqlScripts.Read("012_campaigns.sql"));
 
     protected override void Down(MigrationBuilder migrationBuilder) =>
-        migrationBuilder.Sql("drop table if exists campaign_call, campaign_response, campaign_recipient, campaign;");
+        migrationBuilder.Sql("alter table actor_revision drop column if exists campaign_id; drop table if exists campaign_call, campaign_response, campaign_recipient, campaign;");
 }

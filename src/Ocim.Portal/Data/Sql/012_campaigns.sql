@@ -53,3 +53,7 @@ create table campaign_call (
     foreign key (campaign_id, actor_id) references campaign_recipient (campaign_id, actor_id) on delete cascade
 );
 create index campaign_call_recipient on campaign_call (campaign_id, actor_id, at);
+
+-- Listing corrections sent with an answer go to the moderation queue as a revision without an account: the campaign
+-- is its source.
+alter table actor_revision add column campaign_id bigint references campaign (id) on delete set null;

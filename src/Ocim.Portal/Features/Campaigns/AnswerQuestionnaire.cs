@@ -24,6 +24,16 @@ public sealed class AnswerQuestionnaire(NpgsqlDataSource dataSource, TimeProvide
 {
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
+    // The questionnaire's listing fields and the actor columns a revision names.
+    private static readonly Dictionary<string, string> ListingColumns = new(StringComparer.Ordinal)
+    {
+        ["shortDescription"] = "short_description",
+        ["address"] = "address",
+        ["website"] = "website",
+        ["email"] = "email",
+        ["phone"] = "phone",
+    };
+
     public async Task<Questionnaire?> ReadAsync(string token, CancellationToken cancellationToken)
     {
         if (!CampaignTokens.IsWellFormed(token))
@@ -147,6 +157,30 @@ public sealed class AnswerQuestionnaire(NpgsqlDataSource dataSource, TimeProvide
                 changes = changesJson,
             },
             transaction, cancellationToken: cancellationToken));
+        // The corrections go to the curators as one pending revision per answer (the previous one of this campaign,
+        // if still pending, is superseded); the public listing waits for their approval.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            update actor_revision set status = 'superseded', version = version + 1
+            where actor_id = @ActorId and campaign_id = @CampaignId and status = 'pending'
+            """,
+            new { target.ActorId, target.CampaignId }, transaction, cancellationToken: cancellationToken));
+        if (changes.Count > 0)
+        {
+            var fields = new System.Text.Json.Nodes.JsonObject();
+            foreach (var (name, value) in changes)
+            {
+                fields[ListingColumns[name]] = value;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                insert into actor_revision (actor_id, fields, base_version, proposed_by, campaign_id)
+                select a.id, @fields::jsonb, a.xmin::text::bigint, null, @CampaignId from actor a where a.id = @ActorId
+                """,
+                new { target.ActorId, target.CampaignId, fields = fields.ToJsonString() }, transaction, cancellationToken: cancellationToken));
+        }
+
         await AuditTrail.WriteAsync(connection, transaction, new AuditEntry("campaign.response.submitted", "actor", target.ActorId, null,
             changes, Message: $"campagne {target.CampaignId}"), null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -39,7 +39,8 @@ public sealed class ListPendingItems(NpgsqlDataSource dataSource)
         var items = await connection.QueryAsync<QueueItem>(new CommandDefinition(
             """
             select * from (
-                select 'modification' as kind, r.id, r.actor_id, a.name as actor_name, a.department_code, r.proposed_at as at, u.display_name as who
+                select 'modification' as kind, r.id, r.actor_id, a.name as actor_name, a.department_code, r.proposed_at as at,
+                       coalesce(u.display_name, (select 'campagne « ' || c.title || ' »' from campaign c where c.id = r.campaign_id)) as who
                 from actor_revision r join actor a on a.id = r.actor_id left join account u on u.id = r.proposed_by
                 where r.status = 'pending' and (@kind is null or @kind = 'modification')
                   and (@region is null or a.region_code = @region) and (@department is null or a.department_code = @department)

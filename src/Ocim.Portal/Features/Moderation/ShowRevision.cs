@@ -37,7 +37,7 @@ public sealed class ShowRevision(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var revision = await connection.QueryFirstOrDefaultAsync<RevisionDetail>(new CommandDefinition(
             """
-            select r.id, r.actor_id, a.name as actor_name, r.fields::text as fields, r.base_version, p.display_name as proposed_by_name,
+            select r.id, r.actor_id, a.name as actor_name, r.fields::text as fields, r.base_version, coalesce(p.display_name, (select 'la réponse à la campagne « ' || c.title || ' »' from campaign c where c.id = r.campaign_id)) as proposed_by_name,
                    r.proposed_at, r.status, d.display_name as decided_by_name, r.decision_note, r.version
             from actor_revision r join actor a on a.id = r.actor_id
                  left join account p on p.id = r.proposed_by left join account d on d.id = r.decided_by

@@ -142,6 +142,16 @@ public sealed partial class CampaignTests(DatabaseFixture database) : IClassFixt
         var changes = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(response.Changes)!;
         Assert.Equal(new Dictionary<string, string?> { ["website"] = "https://nouveau.exemple.test", ["phone"] = "03 80 00 00 00" }, changes);
         Assert.Equal("https://musee.exemple.test", await connection.ExecuteScalarAsync<string>("select website from actor where id = @museum", new { museum }));
+
+        // The corrections wait in the moderation queue: one pending revision from the campaign, the first superseded.
+        var revisions = (await connection.QueryAsync<(string Status, string Fields)>(
+            "select status, fields::text from actor_revision where actor_id = @museum and campaign_id = @id order by id", new { museum, id })).ToList();
+        Assert.Equal(["superseded", "pending"], revisions.Select(r => r.Status));
+        Assert.Equal(new Dictionary<string, string?> { ["website"] = "https://nouveau.exemple.test", ["phone"] = "03 80 00 00 00" },
+            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string?>>(revisions[1].Fields));
+        var (queue, queuePage) = await curator.GetPageAsync("/gestion/moderation");
+        Assert.Equal(HttpStatusCode.OK, queue.StatusCode);
+        Assert.Contains($"campagne « Enquête annuelle {suffix} »", queuePage.QuerySelector("main").Text(), StringComparison.Ordinal);
         Assert.NotNull(await connection.ExecuteScalarAsync<DateTime?>("select responded_at from campaign_recipient where actor_id = @museum", new { museum }));
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>(
             "select count(*) from audit_log where action = 'campaign.response.submitted' and entity_id = @museum", new { museum }));
