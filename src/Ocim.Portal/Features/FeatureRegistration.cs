@@ -1,5 +1,6 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
+using Ocim.Portal.Features.Curation;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
@@ -37,6 +38,11 @@ internal static class FeatureRegistration
         services.AddScoped<SummariseTerritoryActors>();
         services.AddScoped<FindWhiteZones>();
         services.AddSingleton<WhiteZoneCache>();
+
+        // Curation (issue 6, part B)
+        services.AddScoped<FindDuplicates>();
+        services.AddScoped<MergeActors>();
+        services.AddScoped<FindMergeSurvivor>();
         return services;
     }
 }
