@@ -43,6 +43,7 @@ internal static class FeatureRegistration
         services.AddScoped<FindDuplicates>();
         services.AddScoped<MergeActors>();
         services.AddScoped<FindMergeSurvivor>();
+        services.AddScoped<SummariseFreshness>();
         return services;
     }
 }
