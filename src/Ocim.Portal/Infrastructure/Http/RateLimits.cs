@@ -12,6 +12,7 @@ namespace Ocim.Portal.Infrastructure.Http;
 internal static class RateLimits
 {
     public const string SignIn = "connexion";
+    public const string Report = "signalement";
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,6 +28,7 @@ internal static class RateLimits
                 return ValueTask.CompletedTask;
             };
             AddPerMinute(options, configuration, SignIn, defaultLimit: 10);
+            AddPerMinute(options, configuration, Report, defaultLimit: 5);
         });
         return services;
     }
