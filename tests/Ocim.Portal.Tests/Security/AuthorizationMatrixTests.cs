@@ -76,6 +76,21 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
         // Staff
         new("GET", "/gestion", "/gestion", Access.Staff),
+
+        // Curation: duplicates and merge, freshness, visitors' reports
+        new("GET", "/gestion/doublons", "/gestion/doublons?departement=21", Access.Staff),
+        new("POST", "/gestion/doublons/pas-un-doublon", "/gestion/doublons/pas-un-doublon", Access.Staff),
+        new("GET", "/gestion/doublons/fusion", "/gestion/doublons/fusion?a={actorA}&b={actorB}", Access.Staff),
+        new("POST", "/gestion/doublons/fusion", "/gestion/doublons/fusion", Access.Staff),
+        new("GET", "/gestion/doublons/fusion/{id:long}", "/gestion/doublons/fusion/{actorA}", Access.Staff),
+        new("GET", "/gestion/fraicheur", "/gestion/fraicheur", Access.Staff),
+        new("GET", "/gestion/fraicheur/fiches", "/gestion/fraicheur/fiches?etat=jamais", Access.Staff),
+        new("POST", "/gestion/acteurs/{id:long}/verifiee", "/gestion/acteurs/{actorA}/verifiee", Access.Staff),
+        new("GET", "/gestion/signalements", "/gestion/signalements", Access.Staff),
+        new("POST", "/gestion/signalements/{id:long}", "/gestion/signalements/{report}", Access.Staff),
+        new("GET", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
+        new("POST", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
+        new("GET", "/acteurs/{id:long}/signaler/merci", "/acteurs/{actorA}/signaler/merci", Access.Public),
     ];
 
     private readonly Dictionary<string, string> placeholders = new(StringComparer.Ordinal);
@@ -95,12 +110,19 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
     public async Task InitializeAsync()
     {
-        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" });
+        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Portal:RateLimits:connexion:PerMinute"] = "1000",
+            ["Portal:RateLimits:signalement:PerMinute"] = "1000",
+        });
         await using var connection = await database.OpenAsync();
         var actorA = await ActorRows.InsertAsync(connection, "Muséum de l'acteur A", 1, "museum", 5.0415, 47.322, "21231");
         var actorB = await ActorRows.InsertAsync(connection, "Fablab de l'acteur B", 3, "fablab", 4.8357, 45.764, "69123");
         placeholders["{actorA}"] = actorA.ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{actorB}"] = actorB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var report = await connection.ExecuteScalarAsync<long>(
+            "insert into actor_report (actor_id, kind, message) values (@actorA, 'erreur', 'Horaires faux') returning id", new { actorA });
+        placeholders["{report}"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
         await TestAccounts.CreateAsync(factory, $"rep-b-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorB);
