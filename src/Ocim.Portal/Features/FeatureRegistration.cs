@@ -44,6 +44,7 @@ internal static class FeatureRegistration
         services.AddScoped<MergeActors>();
         services.AddScoped<FindMergeSurvivor>();
         services.AddScoped<SummariseFreshness>();
+        services.AddSingleton<ImportUploads>();
         return services;
     }
 }

@@ -91,6 +91,13 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
         new("POST", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
         new("GET", "/acteurs/{id:long}/signaler/merci", "/acteurs/{actorA}/signaler/merci", Access.Public),
+
+        // Staff import page
+        new("GET", "/gestion/import", "/gestion/import", Access.Staff),
+        new("POST", "/gestion/import", "/gestion/import", Access.Staff),
+        new("GET", "/gestion/import/{id:guid}", "/gestion/import/{upload}", Access.Staff),
+        new("POST", "/gestion/import/{id:guid}/importer", "/gestion/import/{upload}/importer", Access.Staff),
+        new("POST", "/gestion/import/{id:guid}/abandon", "/gestion/import/{upload}/abandon", Access.Staff),
     ];
 
     private readonly Dictionary<string, string> placeholders = new(StringComparer.Ordinal);
@@ -127,7 +134,13 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
         await TestAccounts.CreateAsync(factory, $"rep-b-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorB);
         await TestAccounts.CreateAsync(factory, $"curatrice-{suffix}@exemple.test", PortalRoles.Curator);
-        await TestAccounts.CreateAsync(factory, $"admin-{suffix}@exemple.test", PortalRoles.Administrator);
+        var admin = await TestAccounts.CreateAsync(factory, $"admin-{suffix}@exemple.test", PortalRoles.Administrator);
+
+        // An upload of the staff import page (its jobs run in the background; any phase answers staff with 200/302/409).
+        var csv = "id_externe;nom;cercle;famille;commune\nm1;Musée de la matrice;1;musee;21231\n"u8.ToArray();
+        var upload = await factory.Services.GetRequiredService<Ocim.Portal.Features.Actors.Import.ImportUploads>()
+            .StartAsync(new MemoryStream(csv), "matrice.csv", "matrice-" + suffix, admin.Id, TimeProvider.System, CancellationToken.None);
+        placeholders["{upload}"] = upload.Id.ToString("D");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
