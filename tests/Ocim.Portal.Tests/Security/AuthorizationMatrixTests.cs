@@ -92,6 +92,12 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("POST", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
         new("GET", "/acteurs/{id:long}/signaler/merci", "/acteurs/{actorA}/signaler/merci", Access.Public),
 
+        // Families (the curated list)
+        new("GET", "/gestion/familles", "/gestion/familles", Access.Staff),
+        new("POST", "/gestion/familles", "/gestion/familles", Access.Staff),
+        new("POST", "/gestion/familles/{id:int}", "/gestion/familles/{family}", Access.Staff),
+        new("POST", "/gestion/familles/{id:int}/suppression", "/gestion/familles/{family}/suppression", Access.Staff),
+
         // Staff import page
         new("GET", "/gestion/import", "/gestion/import", Access.Staff),
         new("POST", "/gestion/import", "/gestion/import", Access.Staff),
@@ -129,6 +135,8 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{actorB}"] = actorB.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var report = await connection.ExecuteScalarAsync<long>(
             "insert into actor_report (actor_id, kind, message) values (@actorA, 'erreur', 'Horaires faux') returning id", new { actorA });
+        // A family used by actor A: staff may post to it (an empty form is refused, deleting it too: it is in use).
+        placeholders["{family}"] = (await connection.ExecuteScalarAsync<int>("select id from actor_family where slug = 'museum'")).ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{report}"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
