@@ -27,7 +27,11 @@ WORKDIR /app
 COPY --from=build /app ./
 # The open data the seed command loads (territories, populations, EPCI) and its licences.
 COPY data/ /app/data/
+# Data Protection keys (antiforgery, sign-in cookies): the one folder the app writes, a volume in docker-compose.yml,
+# so that a new container keeps people signed in and open forms valid.
+RUN mkdir -p /app/keys && chown "$APP_UID" /app/keys && chmod 700 /app/keys
 ENV Portal__DataDirectory=/app/data \
+    Portal__KeysDirectory=/app/keys \
     ASPNETCORE_URLS=http://0.0.0.0:8080 \
     PORTAL_LOG_FORMAT=json
 # Non-root: the `app` user (UID 1654) that the .NET images provide.

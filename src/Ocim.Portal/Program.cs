@@ -18,6 +18,7 @@ var command = PortalCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(command.RemainingArgs);
 
 builder.AddPortalLogging();
+builder.AddPortalDataProtection();
 builder.Services.AddPortalDatabase();
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
@@ -26,6 +27,9 @@ builder.Services.AddPortalAccounts(builder.Configuration);
 builder.Services.AddPortalRateLimits(builder.Configuration);
 builder.Services.AddPortalMail();
 builder.Services.AddPortalHealthChecks();
+// HSTS for a year (OWASP ASVS 3.4.1; the framework's default is 30 days). Sent on HTTPS requests to other hosts than
+// localhost, outside Development.
+builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
 builder.Services.AddResponseCompression(options =>
     options.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "application/geo+json"]));
 // Write "é" rather than "&#xE9;": Razor still encodes everything HTML-special.
@@ -57,6 +61,11 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", defaultValue: true))
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseResponseCompression();
 app.UsePortalErrorPages();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
 app.UseRequestLocalization(new RequestLocalizationOptions
 {
     DefaultRequestCulture = new RequestCulture("fr-FR"),

@@ -45,6 +45,11 @@ internal static class FeatureRegistration
         services.AddScoped<FindMergeSurvivor>();
         services.AddScoped<SummariseFreshness>();
         services.AddSingleton<ImportUploads>();
+
+        // Survey campaigns (issue 6)
+        services.AddScoped<Campaigns.ManageCampaigns>();
+        services.AddScoped<Campaigns.CampaignStatistics>();
+        services.AddScoped<Campaigns.AnswerQuestionnaire>();
         return services;
     }
 }

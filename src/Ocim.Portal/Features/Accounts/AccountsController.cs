@@ -185,7 +185,7 @@ public sealed class ChangePasswordForm
     public string? Current { get; set; }
 
     [Required(ErrorMessage = "Choisissez un nouveau mot de passe.")]
-    [StringLength(1024, ErrorMessage = "Ce mot de passe est trop long (1 024 caractères au plus).")]
+    [StringLength(1024, ErrorMessage = "Ce mot de passe est trop long (1 024 caractères au plus).")]
     [DataType(DataType.Password)]
     [Display(Name = "Nouveau mot de passe (15 caractères ou plus)")]
     public string? New { get; set; }

@@ -120,6 +120,13 @@ public sealed partial record ActorFilter
         }
 
         var text = Single("q");
+        if (text is not null && text.Any(char.IsControl))
+        {
+            // NUL cannot be stored in a PostgreSQL text value (22021 on every query): control characters are dropped.
+            errors.Add("La recherche contenait des caractères de contrôle : ils ont été retirés.");
+            text = new string([.. text.Where(c => !char.IsControl(c))]).Trim() is { Length: > 0 } cleaned ? cleaned : null;
+        }
+
         if (text is { Length: > 200 })
         {
             errors.Add("La recherche est limitée à 200 caractères.");

@@ -64,6 +64,13 @@ public sealed class ActorFilterSql
             textQuery = "websearch_to_tsquery('french_unaccent', @text)";
             parameters.Add("text", filter.Text);
             var words = Words(filter.Text);
+            if (words.Count == 0)
+            {
+                // No letter or digit (« % », « _ », « ? »): nothing for the full-text search, which would then match
+                // everything. The text is looked for in the name as it is, literally (strpos: no LIKE wildcards).
+                conditions.Add("strpos(lower(a.name || ' ' || coalesce(a.acronym, '')), lower(@text)) > 0");
+            }
+
             for (var i = 0; i < words.Count; i++)
             {
                 var word = $"@word{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";

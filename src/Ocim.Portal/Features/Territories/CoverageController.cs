@@ -30,7 +30,7 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
         TerritoryPage? territory = null;
         if (levelSegment is not null)
         {
-            if (!TerritoryLevels.TryParse(levelSegment, out var parsed) || (territory = await showTerritory.FindAsync(parsed, code!.ToUpperInvariant(), cancellationToken)) is null)
+            if (!TerritoryLevels.TryParse(levelSegment, out var parsed) || string.IsNullOrWhiteSpace(code) || (territory = await showTerritory.FindAsync(parsed, code.ToUpperInvariant(), cancellationToken)) is null)
             {
                 return NotFound();
             }

@@ -24,7 +24,8 @@ public sealed class TerritoriesController : Controller
         [FromServices] SummariseTerritoryActors summariseActors,
         CancellationToken cancellationToken)
     {
-        if (!TerritoryLevels.TryParse(level, out var territoryLevel))
+        // A blank segment (/territoires/commune/%20) binds as null.
+        if (!TerritoryLevels.TryParse(level, out var territoryLevel) || string.IsNullOrWhiteSpace(code))
         {
             return NotFound();
         }

@@ -14,6 +14,9 @@ internal static class RateLimits
     public const string SignIn = "connexion";
     public const string Report = "signalement";
 
+    /// <summary>Answers to a survey questionnaire (the link is a credential: guessing is throttled too).</summary>
+    public const string Questionnaire = "questionnaire";
+
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRateLimiter(options =>
@@ -29,6 +32,7 @@ internal static class RateLimits
             };
             AddPerMinute(options, configuration, SignIn, defaultLimit: 10);
             AddPerMinute(options, configuration, Report, defaultLimit: 5);
+            AddPerMinute(options, configuration, Questionnaire, defaultLimit: 30);
         });
         return services;
     }

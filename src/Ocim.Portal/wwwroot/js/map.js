@@ -26,7 +26,7 @@ const FAMILY_CODES = {
 // Choropleth classes: the lower bound of each class and its colour (light to dark).
 const CHOROPLETH = {
   actors: { label: "Nombre d'acteurs", breaks: [0, 1, 5, 20, 100, 500] },
-  per10k: { label: "Acteurs pour 10 000 habitants", breaks: [0, 0.5, 1, 2, 5, 10] },
+  per10k: { label: "Acteurs pour 10\u202F000 habitants", breaks: [0, 0.5, 1, 2, 5, 10] },
 };
 const RAMP = ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"];
 const FRENCH_UI = {

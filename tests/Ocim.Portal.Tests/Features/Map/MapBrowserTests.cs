@@ -140,7 +140,7 @@ public sealed class MapBrowserTests : IClassFixture<MapActorSet>, IClassFixture<
 
         await page.GetByLabel("Colorer les territoires").SelectOptionAsync("per10k");
 
-        Assert.Contains("Acteurs pour 10 000 habitants", await page.Locator("#carte-legende").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("Acteurs pour 10\u202F000 habitants", await page.Locator("#carte-legende").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(6, await page.Locator("#carte-legende li").CountAsync());
         var coloured = await Eventually(
             () => page.EvaluateAsync<int>("""

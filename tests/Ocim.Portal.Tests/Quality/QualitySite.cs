@@ -1,0 +1,181 @@
+using Ocim.Portal.Data;
+using Ocim.Portal.Features.Actors;
+using Ocim.Portal.Tests.Features.Actors;
+using Ocim.Portal.Tests.Infrastructure;
+
+namespace Ocim.Portal.Tests.Quality;
+
+/// <summary>One page template the quality gates check (accessibility, HTML validity, French, outages).</summary>
+/// <param name="Name">What the page is, for assertion messages.</param>
+/// <param name="Path">Its address on the seeded <see cref="QualitySite"/>.</param>
+/// <param name="Status">The status it answers when everything works.</param>
+/// <param name="Database">False for pages that never read the database: they still answer during an outage.</param>
+/// <param name="Fragment">An HTML fragment that a page inserts (no layout of its own): checked inside a page.</param>
+/// <param name="Account">Seen signed in as this account of <see cref="QualitySite"/> (null: a visitor).</param>
+/// <param name="Form">The answer to this form of the page, submitted with these fields (errors pages of forms).</param>
+public sealed record QualityPage(
+    string Name, string Path, int Status = 200, bool Database = true, bool Fragment = false, string? Account = null, QualityForm? Form = null)
+{
+    public override string ToString() => Form is null ? $"{Name} ({Path})" : $"{Name} ({Path} → POST {Form.Action})";
+}
+
+/// <summary>A form of a page (its action) and the fields typed into it; the antiforgery token comes from the page.</summary>
+public sealed record QualityForm(string Action, params (string Name, string Value)[] Fields);
+
+/// <summary>A page as served: its status, headers (response and content) and HTML.</summary>
+public sealed record FetchedPage(QualityPage Page, int Status, IReadOnlyDictionary<string, string> Headers, string Html)
+{
+    /// <summary>The HTML as a whole document: a fragment is put in a minimal French page, as the map page inserts it.</summary>
+    public string Document => Page.Fragment
+        ? $"<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{Page.Name}</title></head><body><main>{Html}</main></body></html>"
+        : Html;
+}
+
+/// <summary>
+/// Every page template of the portal, on a database with a few listings (Dijon, Rennes). Adding a page to every gate
+/// is one line in <see cref="QualitySite.PagesFor"/>.
+/// </summary>
+public sealed class QualitySite : IAsyncLifetime, IDisposable
+{
+    public const string ListingName = "Muséum-jardin des sciences de Dijon";
+
+    /// <summary>The personal link of the seeded survey campaign (campaign 1, on the listing).</summary>
+    public const string QuestionnaireToken = "Qualite-du-questionnaire-0123456789abcdefgh";
+
+    /// <summary>A curator's account (staff pages), with <see cref="TestAccounts.Password"/>.</summary>
+    public const string Curator = "curatrice.qualite@exemple.test";
+
+    private readonly Lock gate = new();
+    private PortalFactory? portal;
+    private Task<IReadOnlyList<FetchedPage>>? fetched;
+
+    public DatabaseFixture Database { get; } = new();
+
+    public string ConnectionString => Database.ConnectionString;
+
+    public IReadOnlyList<QualityPage> Pages { get; private set; } = [];
+
+    /// <summary>The whole pages, without the fragments.</summary>
+    public IEnumerable<QualityPage> FullPages => Pages.Where(p => !p.Fragment);
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await using var connection = await Database.OpenAsync();
+        var listing = await (ActorPageSeed.InDijon(ListingName) with
+        {
+            Acronym = "MJS",
+            Family = "museum",
+            ActionTypes = ["mediation", "expositions"],
+            Themes = ["astronomie", "botanique"],
+            Audiences = ["scolaires", "tout-public"],
+            ShortDescription = "Collections naturalistes et planétarium.",
+            LongDescription = "Un **jardin** botanique et un [site d'accueil](https://example.org/accueil).",
+            Address = "1 avenue Albert Premier",
+            PostalCode = "21000",
+            Website = "https://example.org/museum",
+            Email = "museum@example.org",
+            Phone = "03 80 48 82 00",
+            OfferResources = "Exposition itinérante « Les abeilles »",
+            VerifiedAt = new DateTime(2026, 3, 12, 10, 0, 0, DateTimeKind.Utc),
+            VerifiedBy = "Équipe Ocim",
+        }).InsertAsync(connection);
+        await (ActorPageSeed.InDijon("Jardin de l'Arquebuse") with { Family = "jardin-botanique", Longitude = 5.0301, Latitude = 47.3214 }).InsertAsync(connection);
+        await (ActorPageSeed.InDijon("Bibliothèque Champollion") with { Circle = 3, Family = "bibliotheque", Longitude = 5.0450, Latitude = 47.3300 }).InsertAsync(connection);
+        await new ActorPageSeed { Name = "Espace des sciences de Rennes", Circle = 1, Family = "centre-de-sciences", Longitude = -1.6742, Latitude = 48.1100 }.InsertAsync(connection);
+        await new ActorPageSeed { Name = "Labo 100 % sciences", Circle = 2, Family = "association", Longitude = -1.6800, Latitude = 48.1150 }.InsertAsync(connection);
+        await new ActorPageSeed { Name = "Club_astro de Rennes", Circle = 3, Family = "association", Longitude = -1.6700, Latitude = 48.1050 }.InsertAsync(connection);
+        await Dapper.SqlMapper.ExecuteAsync(connection, """
+            insert into campaign (title, year, opens_on, closes_on) values ('Enquête annuelle 2025', 2025, current_date - 1, current_date + 30);
+            insert into campaign_recipient (campaign_id, actor_id, email, token_hash, invited_at) values (1, @listing, 'museum@example.org', @hash, now());
+            insert into campaign_recipient (campaign_id, actor_id) select 1, id from actor where id <> @listing;
+            """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
+        Pages = PagesFor(ActorLinks.Href(listing, ListingName));
+        portal = new PortalFactory(ConnectionString);
+        await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
+    }
+
+    /// <summary>A client of <paramref name="factory"/> as the page is seen: a visitor, or signed in as its account.</summary>
+    public static async Task<HttpClient> ClientForAsync(PortalFactory factory, QualityPage page) =>
+        page.Account is null ? factory.CreatePageClient() : await TestAccounts.SignedInClientAsync(factory, page.Account);
+
+    /// <summary>GETs the page, or submits its form and returns the answer.</summary>
+    public static async Task<HttpResponseMessage> RequestAsync(HttpClient client, QualityPage page) =>
+        page.Form is null
+            ? await client.GetAsync(new Uri(page.Path, UriKind.Relative))
+            : await client.SubmitAsync(page.Path, page.Form.Action, page.Form.Fields);
+
+    public async Task DisposeAsync()
+    {
+        Dispose();
+        await Database.DisposeAsync();
+    }
+
+    public void Dispose() => portal?.Dispose();
+
+    /// <summary>Every page as the in-memory app serves it, fetched once for all the tests of a class.</summary>
+    public Task<IReadOnlyList<FetchedPage>> FetchAllAsync()
+    {
+        lock (gate)
+        {
+            return fetched ??= FetchAsync();
+        }
+    }
+
+    private async Task<IReadOnlyList<FetchedPage>> FetchAsync()
+    {
+        var pages = new List<FetchedPage>();
+        foreach (var page in Pages)
+        {
+            using var client = await ClientForAsync(portal!, page);
+            using var response = await RequestAsync(client, page);
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+            pages.Add(new FetchedPage(page, (int)response.StatusCode, headers, await response.Content.ReadAsStringAsync()));
+        }
+
+        return pages;
+    }
+
+    /// <summary>
+    /// The page templates, one line each (a form's answer, a signed-in page: see <see cref="QualityPage"/>). Pages of
+    /// features still to come go here as they land: events (issue 5): the list of events, an event page, its
+    /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
+    /// queue and a revision (with <see cref="Curator"/>).
+    /// </summary>
+    public static IReadOnlyList<QualityPage> PagesFor(string listing) =>
+    [
+        new("Accueil", "/", Database: false),
+        new("Annuaire", "/acteurs"),
+        new("Annuaire filtré", "/acteurs?cercle=1&departement=21&q=mus%C3%A9um"),
+        new("Annuaire sans résultat", "/acteurs?q=aucun-acteur-ne-porte-ce-nom"),
+        new("Annuaire, filtre incorrect", "/acteurs?rayon=beaucoup&cercle=9", Status: 400),
+        new("Fiche d'un acteur", listing),
+        new("Carte", "/carte"),
+        new("Carte filtrée", "/carte?cercle=1"),
+        new("Liste de la carte", "/carte/liste?bbox=4.9,47.2,5.2,47.4", Fragment: true),
+        new("Territoires", "/territoires"),
+        new("Région", "/territoires/region/27"),
+        new("Département", "/territoires/departement/21"),
+        new("Intercommunalité", "/territoires/epci/242100410"),
+        new("Commune", "/territoires/commune/21231"),
+        new("Zones blanches de France", "/territoires/couverture"),
+        new("Zones blanches d'un département", "/territoires/departement/21/couverture?cercle=1"),
+        new("Sources des données", "/territoires/sources"),
+        new("Déclaration d'accessibilité", "/accessibilite", Database: false),
+        new("Connexion", "/connexion", Database: false),
+        new("Connexion, formulaire vide", "/connexion", Form: new("/connexion")),
+        new("Connexion refusée", "/connexion", Form: new("/connexion", ("Email", "inconnu@exemple.test"), ("Password", "une phrase de passe inconnue ici"))),
+        new("Compte", "/compte", Account: Curator),
+        new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
+        new("Espace de gestion", "/gestion", Account: Curator),
+        new("Campagnes d'enquête", "/gestion/campagnes", Account: Curator),
+        new("Campagne refusée", "/gestion/campagnes", Status: 400, Account: Curator, Form: new("/gestion/campagnes", ("Title", ""), ("Year", "1800"), ("Population", "cercle=9"))),
+        new("Campagne", "/gestion/campagnes/1", Account: Curator),
+        new("Suivi d'une campagne", "/gestion/campagnes/1/suivi", Account: Curator),
+        new("Questionnaire", "/questionnaire/" + QuestionnaireToken),
+        new("Questionnaire avec erreurs", "/questionnaire/" + QuestionnaireToken, Status: 400, Form: new("/questionnaire/" + QuestionnaireToken, ("Attendance", "-3"), ("DurationHours", "beaucoup"))),
+        new("Page introuvable", "/cette-page-n-existe-pas", Status: 404, Database: false),
+        new("Service indisponible", "/erreur/503", Status: 503, Database: false),
+    ];
+}
