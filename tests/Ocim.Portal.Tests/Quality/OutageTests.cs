@@ -22,7 +22,7 @@ public sealed class OutageTests(QualitySite site) : IClassFixture<QualitySite>
         await using var proxy = new TcpToggleProxy(server.Host!, server.Port);
         proxy.Start();
         var throughProxy = new NpgsqlConnectionStringBuilder(site.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
-        await using var factory = new PortalFactory(throughProxy);
+        await using var factory = new PortalFactory(throughProxy, QualitySite.Settings);
         using var client = factory.CreatePageClient();
         // Signed in before the outage (signing in needs the database).
         var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);

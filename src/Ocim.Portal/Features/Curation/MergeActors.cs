@@ -189,7 +189,7 @@ public sealed class MergeActors(NpgsqlDataSource dataSource)
         "family_id" => "f.name",
         "commune_code" => "case when a.commune_code is null then null else c.name || ' (' || a.commune_code || ')' end",
         "location_approximate" => "case when a.location_approximate then 'approximative' end",
-        "longitude" or "latitude" => $"round(a.{column}::numeric, 5)::text",
+        "longitude" or "latitude" => $"replace(round(a.{column}::numeric, 5)::text, '.', ',')",
         "action_types" or "themes" or "audiences" or "social_links" => $"nullif(array_to_string(a.{column}, ', '), '')",
         "verified_at" => "to_char(a.verified_at at time zone 'Europe/Paris', 'DD/MM/YYYY')",
         _ => $"a.{column}::text",
