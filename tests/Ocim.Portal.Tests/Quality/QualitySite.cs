@@ -194,7 +194,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Fiches jamais vérifiées", "/gestion/fraicheur/fiches?etat=jamais", Account: Curator),
         new("Signalements", "/gestion/signalements", Account: Curator),
         new("Signaler une erreur", "/acteurs/1/signaler"),
-        new("Signalement avec erreurs", "/acteurs/1/signaler", Status: 400, Form: new("/acteurs/1/signaler", ("Kind", "x"), ("Message", ""), ("Email", "pas-une-adresse"))),
+        new("Signalement avec erreurs", "/acteurs/1/signaler", Status: 400, Form: new("/acteurs/1/signaler", ("Message", ""), ("Email", "pas-une-adresse"))),
         new("Signalement envoyé", "/acteurs/1/signaler/merci"),
         new("Import", "/gestion/import", Account: Curator),
         new("Import sans fichier", "/gestion/import", Status: 400, Account: Curator, Form: new("/gestion/import")),
