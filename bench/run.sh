@@ -13,7 +13,7 @@ set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="$BENCH/work"                 # git-ignored: logs, parameter pools, raw results
-DB="ocim_bench"
+DB="${BENCH_DB:-ocim_bench}"            # BENCH_DB: another database name, to keep a trial run apart
 PGBENCH="${PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}"
 SEED=42                            # the generated inventory is the same on every run
 BATCH=20000                        # actors per INSERT statement
@@ -87,7 +87,13 @@ max_size=$(tr ',' '\n' <<< "$sizes" | sort -n | tail -1)
 # ---------------------------------------------------------------- the database
 # The app's environment: ocim_bench, no demo actors, no request logging (it would dominate the micro-queries).
 APP_ENV=(ConnectionStrings__Portal="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$DB"
-         Portal__LoadDemoActors=false Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
+         Portal__LoadDemoActors=false Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production
+         # register-contention posts thousands of registrations from one address: no rate limit, no demo events, and
+         # neither the outbox worker nor the reminders/purge job competing for the 2 cores.
+         Events__RegistrationRateLimit__PermitLimit=1000000000 Portal__LoadDemoEvents=false
+         Mail__Outbox__Enabled=false Events__Housekeeping__Enabled=false
+         # plain HTTP on loopback, as ./portal run serves: the antiforgery cookie cannot be Secure here
+         Portal__InsecureLoopbackCookies=true)
 
 prepare_database() {
   if ! psql -X -d postgres -tAc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
@@ -160,6 +166,7 @@ generate() {
     done
   q -c "drop table bench.point"
   q -f "$BENCH/data/pools.sql" > /dev/null
+  q -f "$BENCH/data/events.sql" > /dev/null
   local z
   for z in 5 8 10 12 14; do q -tAc "select x || '/' || y from bench.tile where z = $z order by n" > "$WORK/params/tiles-z$z.txt"; done
   q -tAc "select href from bench.actor_pick order by n" > "$WORK/params/actors.txt"

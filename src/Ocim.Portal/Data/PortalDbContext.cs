@@ -22,6 +22,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ActorVocabulary> ActorVocabularies => Set<ActorVocabulary>();
     public DbSet<ActorRepresentative> ActorRepresentatives => Set<ActorRepresentative>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<Event> Events => Set<Event>();
+    public DbSet<EventSession> EventSessions => Set<EventSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -48,6 +50,23 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
             message.Property(m => m.Id).UseIdentityAlwaysColumn();
             message.Property(m => m.CreatedAt).HasDefaultValueSql("now()");
         });
+
+        builder.Entity<Event>(e =>
+        {
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.DepartmentCode).ValueGeneratedOnAddOrUpdate();
+            e.Property(x => x.RegionCode).ValueGeneratedOnAddOrUpdate();
+            e.Property(x => x.CreatedAt).HasDefaultValueSql("now()");
+            e.Property(x => x.UpdatedAt).ValueGeneratedOnAddOrUpdate();
+            e.HasMany(x => x.Sessions).WithOne().HasForeignKey(s => s.EventId);
+            e.HasMany(x => x.Partners).WithOne().HasForeignKey(p => p.EventId);
+        });
+        builder.Entity<EventSession>(session =>
+        {
+            session.Property(x => x.Id).UseIdentityAlwaysColumn();
+            session.Property(x => x.Confirmed).ValueGeneratedOnAddOrUpdate();
+        });
+        builder.Entity<EventPartner>().HasKey(p => new { p.EventId, p.Position });
 
         builder.Entity<PortalUser>().Property(u => u.Id).UseIdentityAlwaysColumn();
         builder.Entity<PortalUser>().Property(u => u.CreatedAt).HasDefaultValueSql("now()");

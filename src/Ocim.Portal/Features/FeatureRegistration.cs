@@ -1,6 +1,7 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Curation;
+using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
@@ -45,6 +46,9 @@ internal static class FeatureRegistration
         services.AddScoped<FindMergeSurvivor>();
         services.AddScoped<SummariseFreshness>();
         services.AddSingleton<ImportUploads>();
+
+        // Events (issue 5)
+        services.AddEventsFeature();
 
         // Survey campaigns (issue 6)
         services.AddScoped<Campaigns.ManageCampaigns>();

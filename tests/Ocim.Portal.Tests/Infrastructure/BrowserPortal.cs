@@ -15,7 +15,11 @@ public sealed class BrowserPortal : IDisposable
     public BrowserPortal(string connectionString)
     {
         // Plain HTTP on loopback, as `./portal run` serves: cookies without the Secure flag (and without __Host-).
-        factory = new PortalFactory(connectionString, new Dictionary<string, string?> { ["Portal:InsecureLoopbackCookies"] = "true" });
+        factory = new PortalFactory(connectionString, new Dictionary<string, string?>
+        {
+            ["Portal:InsecureLoopbackCookies"] = "true",
+            ["Portal:RateLimits:connexion:PerMinute"] = "1000", // pages seen signed in sign in again each time
+        });
         factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer();
         var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

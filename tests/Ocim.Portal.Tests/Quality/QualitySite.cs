@@ -100,7 +100,9 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
             insert into campaign_recipient (campaign_id, actor_id, email, token_hash, invited_at) values (1, @listing, 'museum@example.org', @hash, now());
             insert into campaign_recipient (campaign_id, actor_id) select 1, id from actor where id <> @listing;
             """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
-        Pages = PagesFor(ActorLinks.Href(listing, ListingName));
+        var (eventId, _) = await Features.Events.EventRows.InsertAsync(connection, "atelier-qualite", 20, title: "Atelier « qualité » des médiateurs");
+        await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
+        Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId);
         portal = new PortalFactory(ConnectionString, Settings);
         await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
     }
@@ -153,7 +155,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// registration form (empty and submitted with errors), the confirmation and waiting-list pages; moderation: the
     /// queue and a revision (with <see cref="Curator"/>).
     /// </summary>
-    public static IReadOnlyList<QualityPage> PagesFor(string listing) =>
+    public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId) =>
     [
         new("Accueil", "/", Database: false),
         new("Annuaire", "/acteurs"),
@@ -178,6 +180,8 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Connexion refusée", "/connexion", Form: new("/connexion", ("Email", "inconnu@exemple.test"), ("Password", "une phrase de passe inconnue ici"))),
         new("Compte", "/compte", Account: Curator),
         new("Compte, changement de mot de passe refusé", "/compte", Account: Curator, Form: new("/compte/mot-de-passe", ("Current", "pas le bon"), ("New", "court"), ("Confirm", "autre"))),
+        new("Double authentification", "/compte/double-authentification", Account: Curator),
+        new("Double authentification, code refusé", "/compte/double-authentification", Status: 400, Account: Curator, Form: new("/compte/double-authentification", ("Code", "000000"))),
         new("Espace de gestion", "/gestion", Account: Curator),
         new("Campagnes d'enquête", "/gestion/campagnes", Account: Curator),
         new("Campagne refusée", "/gestion/campagnes", Status: 400, Account: Curator, Form: new("/gestion/campagnes", ("Title", ""), ("Year", "1800"), ("Population", "cercle=9"))),
@@ -200,6 +204,23 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Import sans fichier", "/gestion/import", Status: 400, Account: Curator, Form: new("/gestion/import")),
         new("Familles", "/gestion/familles", Account: Curator),
         new("Famille refusée", "/gestion/familles", Status: 400, Account: Curator, Form: new("/gestion/familles", ("nom", ""), ("cercle", "1"))),
+
+        new("Événements", "/evenements"),
+        new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
+        new("Événements, filtre incorrect", "/evenements?type=inconnu&du=hier", Status: 400),
+        new("Archives des événements", "/evenements/archives"),
+        new("Événement", "/evenements/atelier-qualite"),
+        new("Inscription à un événement", "/evenements/atelier-qualite/inscription"),
+        new("Inscription, formulaire incomplet", "/evenements/atelier-qualite/inscription", Status: 400,
+            Form: new("/evenements/atelier-qualite/inscription", ("FullName", ""), ("Email", "pas-une-adresse"))),
+        new("Données personnelles des inscriptions", "/evenements/donnees-personnelles", Database: false),
+        new("Gestion des événements", "/gestion/evenements", Account: Curator),
+        new("Nouvel événement", "/gestion/evenements/nouveau", Account: Curator),
+        new("Événement à modifier", $"/gestion/evenements/{eventId}", Account: Curator),
+        new("Événement, formulaire refusé", $"/gestion/evenements/{eventId}", Status: 400, Account: Curator,
+            Form: new($"/gestion/evenements/{eventId}", ("Title", ""), ("CommuneCode", "99999"))),
+        new("Inscrits d'un événement", $"/gestion/evenements/{eventId}/inscrits", Account: Curator),
+        new("Indice de relation culturelle", "/gestion/evenements/irc", Account: Curator),
         new("Page introuvable", "/cette-page-n-existe-pas", Status: 404, Database: false),
         new("Service indisponible", "/erreur/503", Status: 503, Database: false),
     ];

@@ -72,7 +72,12 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/connexion", "/connexion", Access.Public),
         new("POST", "/connexion", "/connexion", Access.Public),
         new("POST", "/deconnexion", "/deconnexion", Access.Public, EndsSession: true),
+        new("GET", "/connexion/code", "/connexion/code", Access.Public, SignInStep: true),
+        new("POST", "/connexion/code", "/connexion/code", Access.Public, SignInStep: true),
         new("GET", "/compte", "/compte", Access.SignedIn),
+        new("GET", "/compte/double-authentification", "/compte/double-authentification", Access.SignedIn),
+        new("POST", "/compte/double-authentification", "/compte/double-authentification", Access.SignedIn),
+        new("POST", "/compte/double-authentification/desactiver", "/compte/double-authentification/desactiver", Access.SignedIn),
         new("POST", "/compte/mot-de-passe", "/compte/mot-de-passe", Access.SignedIn),
 
         // Staff
@@ -105,6 +110,34 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/gestion/import/{id:guid}", "/gestion/import/{upload}", Access.Staff),
         new("POST", "/gestion/import/{id:guid}/importer", "/gestion/import/{upload}/importer", Access.Staff),
         new("POST", "/gestion/import/{id:guid}/abandon", "/gestion/import/{upload}/abandon", Access.Staff),
+
+        // Events (issue 5): {event} is a published event with an open session, {registration} and {token} the form key
+        // and the cancel token of a registration to it.
+        new("GET", "/evenements/{slug}/inscription", "/evenements/{event}/inscription", Access.Public),
+        new("POST", "/evenements/{slug}/inscription", "/evenements/{event}/inscription", Access.Public),
+        new("GET", "/evenements/inscription/{key:guid}", "/evenements/inscription/{registration}", Access.Public),
+        new("GET", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
+        new("POST", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
+        new("GET", "/evenements", "/evenements", Access.Public),
+        new("GET", "/evenements/archives", "/evenements/archives", Access.Public),
+        new("GET", "/evenements.ics", "/evenements.ics?type=atelier", Access.Public),
+        new("GET", "/evenements/donnees-personnelles", "/evenements/donnees-personnelles", Access.Public),
+        new("GET", "/evenements/{slug}", "/evenements/{event}", Access.Public),
+        new("GET", "/evenements/{slug}.ics", "/evenements/{event}.ics", Access.Public),
+        new("GET", "/gestion/evenements", "/gestion/evenements", Access.Staff),
+        new("GET", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
+        new("POST", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}", "/gestion/evenements/{eventId}", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}", "/gestion/evenements/{eventId}", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/seances", "/gestion/evenements/{eventId}/seances", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/seances/{sessionId:long}/capacite", "/gestion/evenements/{eventId}/seances/{sessionId}/capacite", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/cloturer", "/gestion/evenements/{eventId}/cloturer", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/annuler", "/gestion/evenements/{eventId}/annuler", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}/inscrits", "/gestion/evenements/{eventId}/inscrits", Access.Staff),
+        new("GET", "/gestion/evenements/{id:long}/inscrits.csv", "/gestion/evenements/{eventId}/inscrits.csv", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/presences", "/gestion/evenements/{eventId}/presences", Access.Staff),
+        new("GET", "/gestion/evenements/irc", "/gestion/evenements/irc", Access.Staff),
+        new("GET", "/gestion/evenements/irc.csv", "/gestion/evenements/irc.csv", Access.Staff),
         // Survey campaigns: the questionnaire's link is its own credential (an unknown one is a 404 for all); checked
         // before the staff rows, whose reminders replace every pending link.
         new("GET", "/questionnaire/{token}", "/questionnaire/{questionnaire}", Access.Public),
@@ -150,6 +183,19 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         // A family used by actor A: staff may post to it (an empty form is refused, deleting it too: it is in use).
         placeholders["{family}"] = (await connection.ExecuteScalarAsync<int>("select id from actor_family where slug = 'museum'")).ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{report}"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var eventSlug = "atelier-matrice-" + Guid.NewGuid().ToString("N")[..8];
+        var (eventId, sessions) = await Features.Events.EventRows.InsertAsync(connection, eventSlug, 10);
+        placeholders["{eventId}"] = eventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{sessionId}"] = sessions[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var registrationToken = Portal.Features.Events.RegistrationTokens.NewToken();
+        var key = Guid.NewGuid();
+        await connection.ExecuteAsync(
+            "insert into registration (session_id, status, full_name, email, consent_at, idempotency_key, cancel_token_hash, confirmed_at) " +
+            "values (@session, 'confirmed', 'Personne inscrite', @email, now(), @key, @hash, now())",
+            new { session = sessions[0], email = $"inscrite-{key:N}@exemple.test", key, hash = Portal.Features.Events.RegistrationTokens.Hash(registrationToken) });
+        placeholders["{event}"] = eventSlug;
+        placeholders["{registration}"] = key.ToString("N");
+        placeholders["{token}"] = registrationToken;
 
         // A campaign with one listing (A) and its personal link: the token is made here, its hash stored as the app does.
         var campaign = await connection.ExecuteScalarAsync<long>(
@@ -268,7 +314,8 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         var toSignIn = response.StatusCode == HttpStatusCode.Redirect
             && response.Headers.Location is { } location
             && new Uri(new Uri("https://localhost"), location).AbsolutePath.Equals("/connexion", StringComparison.Ordinal);
-        var refused = toSignIn || status is 401 or 403 or 404;
+        // A step of signing in itself sends anyone without a pending password step back to /connexion.
+        var refused = (toSignIn && !rule.SignInStep) || status is 401 or 403 or 404;
         if (allowed && refused)
         {
             failures.Add($"{who} should reach {rule.Method} {url} but got {status}{(toSignIn ? " → /connexion" : string.Empty)}");
@@ -328,5 +375,5 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         return string.Join(", ", counts);
     }
 
-    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false);
+    private sealed record Rule(string Method, string Route, string Sample, Access Access, bool EndsSession = false, bool SignInStep = false);
 }

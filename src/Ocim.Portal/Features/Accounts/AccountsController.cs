@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +13,6 @@ public sealed partial class AccountsController(
     UserManager<PortalUser> users,
     SignInManager<PortalUser> signIn,
     ActorAccess access,
-    TimeProvider clock,
     ILogger<AccountsController> logger) : Controller
 {
     // The same words whether the address is unknown, the password wrong or the account locked: an attacker learns
@@ -50,7 +47,14 @@ public sealed partial class AccountsController(
             return Refuse(form);
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, form.Password!, lockoutOnFailure: true);
+        // Checks the password (lockout counted), then either signs in or, with an authenticator set up, keeps the
+        // account waiting for its code in a short-lived cookie of its own (Identity's two-factor scheme).
+        var result = await signIn.PasswordSignInAsync(user, form.Password!, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
+        {
+            return Redirect(form.Retour is null ? "/connexion/code" : $"/connexion/code?retour={Uri.EscapeDataString(form.Retour)}");
+        }
+
         if (result.IsLockedOut)
         {
             LogLockedOut(logger, user.Id);
@@ -63,11 +67,62 @@ public sealed partial class AccountsController(
             return Refuse(form);
         }
 
-        var properties = new AuthenticationProperties { IsPersistent = false };
-        properties.Items[AccountsSetup.SignedInAtItem] = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-        await signIn.SignInAsync(user, properties);
         LogSignedIn(logger, user.Id);
         return LocalRedirect(form.Retour ?? "/compte");
+    }
+
+    [HttpGet("/connexion/code")]
+    public async Task<IActionResult> CodeForm(string? retour)
+    {
+        NoStore();
+        return await signIn.GetTwoFactorAuthenticationUserAsync() is null
+            ? Redirect("/connexion")
+            : View("Code", new CodeForm { Retour = SafeReturn(retour) });
+    }
+
+    [HttpPost("/connexion/code")]
+    [EnableRateLimiting(RateLimits.SignIn)]
+    public async Task<IActionResult> CodePost(CodeForm form)
+    {
+        NoStore();
+        form.Retour = SafeReturn(form.Retour);
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
+        {
+            return Redirect("/connexion");
+        }
+
+        if (string.IsNullOrWhiteSpace(form.Code) && string.IsNullOrWhiteSpace(form.RecoveryCode))
+        {
+            ModelState.AddModelError(nameof(form.Code), "Saisissez le code à six chiffres de votre application, ou un code de secours.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return View("Code", form);
+        }
+
+        var result = string.IsNullOrWhiteSpace(form.Code)
+            ? await signIn.TwoFactorRecoveryCodeSignInAsync(form.RecoveryCode!.Replace(" ", string.Empty, StringComparison.Ordinal))
+            : await signIn.TwoFactorAuthenticatorSignInAsync(form.Code.Replace(" ", string.Empty, StringComparison.Ordinal), isPersistent: false, rememberClient: false);
+        if (result.Succeeded)
+        {
+            LogSignedIn(logger, user.Id);
+            return LocalRedirect(form.Retour ?? "/compte");
+        }
+
+        if (result.IsLockedOut)
+        {
+            LogLockedOut(logger, user.Id);
+        }
+        else
+        {
+            LogSignInFailed(logger, "wrong second-factor code");
+        }
+
+        ModelState.AddModelError(nameof(form.Code), "Ce code n'est pas valable. Après cinq échecs, le compte est verrouillé pendant 15 minutes.");
+        form.Code = null;
+        form.RecoveryCode = null;
+        return View("Code", form);
     }
 
     /// <summary>
@@ -126,6 +181,97 @@ public sealed partial class AccountsController(
         return await ProfileView(form, cancellationToken);
     }
 
+    /// <summary>The authenticator (TOTP) set-up: the key to type into an application, then one of its codes.</summary>
+    [HttpGet("/compte/double-authentification")]
+    [Authorize]
+    public async Task<IActionResult> TwoFactor()
+    {
+        NoStore();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        return View("TwoFactor", await TwoFactorPageAsync(user, new CodeForm(), recoveryCodes: null));
+    }
+
+    [HttpPost("/compte/double-authentification")]
+    [Authorize]
+    [EnableRateLimiting(RateLimits.SignIn)]
+    public async Task<IActionResult> EnableTwoFactor(CodeForm form)
+    {
+        NoStore();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        var code = form.Code?.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (user.TwoFactorEnabled)
+        {
+            return Redirect("/compte/double-authentification");
+        }
+
+        if (ModelState.IsValid && !string.IsNullOrEmpty(code)
+            && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            await users.SetTwoFactorEnabledAsync(user, true);
+            var recoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10))?.ToList() ?? [];
+            await signIn.RefreshSignInAsync(user);
+            LogTwoFactor(logger, user.Id, "enabled");
+            return View("TwoFactor", await TwoFactorPageAsync(user, new CodeForm(), recoveryCodes));
+        }
+
+        ModelState.AddModelError(nameof(form.Code), "Ce code ne correspond pas : vérifiez l'heure de votre téléphone et saisissez le code affiché maintenant.");
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("TwoFactor", await TwoFactorPageAsync(user, new CodeForm(), recoveryCodes: null));
+    }
+
+    [HttpPost("/compte/double-authentification/desactiver")]
+    [Authorize]
+    [EnableRateLimiting(RateLimits.SignIn)]
+    public async Task<IActionResult> DisableTwoFactor(CodeForm form)
+    {
+        NoStore();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        var code = form.Code?.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (user.TwoFactorEnabled && ModelState.IsValid && !string.IsNullOrEmpty(code)
+            && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            await users.SetTwoFactorEnabledAsync(user, false);
+            await users.ResetAuthenticatorKeyAsync(user);
+            await signIn.RefreshSignInAsync(user);
+            LogTwoFactor(logger, user.Id, "disabled");
+            TempData["Message"] = "La double authentification est désactivée.";
+            return Redirect("/compte");
+        }
+
+        ModelState.AddModelError(nameof(form.Code), "Ce code ne correspond pas : la double authentification reste active.");
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("TwoFactor", await TwoFactorPageAsync(user, new CodeForm(), recoveryCodes: null));
+    }
+
+    private async Task<TwoFactorPage> TwoFactorPageAsync(PortalUser user, CodeForm form, IReadOnlyList<string>? recoveryCodes)
+    {
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+
+        var grouped = string.Join(' ', key!.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
+        var uri = $"otpauth://totp/{Uri.EscapeDataString("Portail Ocim:" + user.Email)}?secret={key}&issuer={Uri.EscapeDataString("Portail Ocim")}&digits=6";
+        return new TwoFactorPage(user.TwoFactorEnabled, grouped, uri, form, recoveryCodes, await users.CountRecoveryCodesAsync(user));
+    }
+
     private async Task<IActionResult> ProfileView(ChangePasswordForm form, CancellationToken cancellationToken)
     {
         var user = await users.GetUserAsync(User);
@@ -156,6 +302,9 @@ public sealed partial class AccountsController(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused: {Reason}")]
     private static partial void LogSignInFailed(ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId}: two-factor authentication {Change}")]
+    private static partial void LogTwoFactor(ILogger logger, long accountId, string change);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} locked out after repeated failures")]
     private static partial void LogLockedOut(ILogger logger, long accountId);
 }
@@ -173,6 +322,18 @@ public sealed class SignInForm
     [DataType(DataType.Password)]
     [Display(Name = "Mot de passe")]
     public string? Password { get; set; }
+
+    public string? Retour { get; set; }
+}
+
+public sealed class CodeForm
+{
+    [StringLength(20, ErrorMessage = "Ce code est trop long.")]
+    [RegularExpression(@"^[0-9 ]*$", ErrorMessage = "Le code ne contient que des chiffres.")]
+    public string? Code { get; set; }
+
+    [StringLength(40, ErrorMessage = "Ce code de secours est trop long.")]
+    public string? RecoveryCode { get; set; }
 
     public string? Retour { get; set; }
 }
@@ -196,5 +357,7 @@ public sealed class ChangePasswordForm
     [Display(Name = "Nouveau mot de passe, à nouveau")]
     public string? Confirm { get; set; }
 }
+
+public sealed record TwoFactorPage(bool Enabled, string Key, string Uri, CodeForm Form, IReadOnlyList<string>? RecoveryCodes, int RecoveryCodesLeft);
 
 public sealed record ProfilePage(PortalUser User, IReadOnlyList<string> Roles, IReadOnlyList<RepresentedActor> Actors, ChangePasswordForm Form);

@@ -39,6 +39,7 @@ internal static class AccountsSetup
             })
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddDefaultTokenProviders()
+            .AddSignInManager<PortalSignInManager>()
             .AddErrorDescriber<FrenchIdentityErrors>()
             .AddPasswordValidator<PassphraseValidator>();
 

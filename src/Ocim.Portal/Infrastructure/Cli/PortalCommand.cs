@@ -58,6 +58,11 @@ internal sealed partial class PortalCommand
                     await scope.ServiceProvider.GetRequiredService<LoadDemoActors>().RunAsync(cancellation.Token);
                 }
 
+                if (services.GetRequiredService<IConfiguration>().GetValue("Portal:LoadDemoEvents", defaultValue: true))
+                {
+                    await scope.ServiceProvider.GetRequiredService<Features.Events.LoadDemoEvents>().RunAsync(cancellation.Token);
+                }
+
                 if (services.GetRequiredService<IConfiguration>().GetValue("Portal:DemoAccounts", defaultValue: true))
                 {
                     foreach (var line in await scope.ServiceProvider.GetRequiredService<SeedDemoAccounts>().RunAsync(cancellation.Token))

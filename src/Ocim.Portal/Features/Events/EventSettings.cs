@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Ocim.Portal.Features.Events;
+
+/// <summary>Settings of the events feature (section Events), read once.</summary>
+public sealed record EventSettings
+{
+    /// <summary>Registration POSTs allowed per client address and window (Events:RegistrationRateLimit:PermitLimit).</summary>
+    public int RegistrationPermitLimit { get; init; } = 10;
+
+    public TimeSpan RegistrationWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a registration waits for a locked session row before the visitor gets a 503 (pretix: 3 s).</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Registrants' personal data is erased this many months after the event's last session (Events:RetentionMonths).</summary>
+    public int RetentionMonths { get; init; } = 12;
+
+    /// <summary>
+    /// The portal's public address (Portal:PublicUrl), written in the e-mails' links. Set on every server: without it,
+    /// a request's own address is used (and a reminder, written outside any request, falls back to ./portal run's).
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>The address for e-mails written outside a request.</summary>
+    public string SiteUrl => PublicUrl ?? "http://127.0.0.1:5080";
+
+    /// <summary>The address for e-mails written during a request: never taken from a Host header when it is configured.</summary>
+    public string SiteUrlFor(HttpRequest request) => PublicUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
+
+    /// <summary>How often the housekeeping job (reminders, purge) runs.</summary>
+    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Whether the housekeeping job runs in this process (Events:Housekeeping:Enabled).</summary>
+    public bool HousekeepingEnabled { get; init; } = true;
+
+    /// <summary>
+    /// FOR TESTS ONLY (Events:Testing:DisableSeatGuard): registrations count the confirmed rows and then insert,
+    /// without the conditional UPDATE, so that the race test's control run can show the overbooking the guard
+    /// prevents (pretix's "skip-locking"). Never set it anywhere else.
+    /// </summary>
+    public bool DisableSeatGuardForTests { get; init; }
+
+    /// <summary>FOR TESTS ONLY: a pause between the count and the insert of the unguarded path, to widen the race.</summary>
+    public TimeSpan UnguardedPauseForTests { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public static EventSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Events");
+        var defaults = new EventSettings();
+        return new EventSettings
+        {
+            RegistrationPermitLimit = section.GetValue("RegistrationRateLimit:PermitLimit", defaults.RegistrationPermitLimit),
+            RegistrationWindow = Seconds(section["RegistrationRateLimit:WindowSeconds"], defaults.RegistrationWindow),
+            LockTimeout = Seconds(section["LockTimeoutSeconds"], defaults.LockTimeout),
+            RetentionMonths = section.GetValue("RetentionMonths", defaults.RetentionMonths),
+            PublicUrl = configuration["Portal:PublicUrl"] is { Length: > 0 } site ? site.TrimEnd('/') : null,
+            HousekeepingInterval = Seconds(section["Housekeeping:IntervalSeconds"], defaults.HousekeepingInterval),
+            HousekeepingEnabled = section.GetValue("Housekeeping:Enabled", defaults.HousekeepingEnabled),
+            DisableSeatGuardForTests = section.GetValue("Testing:DisableSeatGuard", false),
+            UnguardedPauseForTests = TimeSpan.FromMilliseconds(section.GetValue("Testing:UnguardedPauseMs", 20)),
+        };
+    }
+
+    private static TimeSpan Seconds(string? value, TimeSpan fallback) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : fallback;
+}
