@@ -203,7 +203,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Import", "/gestion/import", Account: Curator),
         new("Import sans fichier", "/gestion/import", Status: 400, Account: Curator, Form: new("/gestion/import")),
         new("Familles", "/gestion/familles", Account: Curator),
-        new("Famille refusée", "/gestion/familles", Status: 400, Account: Curator, Form: new("/gestion/familles", ("nom", ""), ("cercle", "1"))),
+        new("Famille refusée", "/gestion/familles", Status: 400, Account: Curator, Form: new("/gestion/familles", ("nom", ""))),
 
         new("Événements", "/evenements"),
         new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
