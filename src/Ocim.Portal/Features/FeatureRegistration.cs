@@ -1,5 +1,6 @@
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
+using Ocim.Portal.Features.Curation;
 using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
@@ -40,6 +41,13 @@ internal static class FeatureRegistration
         services.AddScoped<SummariseTerritoryActors>();
         services.AddScoped<FindWhiteZones>();
         services.AddSingleton<WhiteZoneCache>();
+
+        // Curation (issue 6, part B)
+        services.AddScoped<FindDuplicates>();
+        services.AddScoped<MergeActors>();
+        services.AddScoped<FindMergeSurvivor>();
+        services.AddScoped<SummariseFreshness>();
+        services.AddSingleton<ImportUploads>();
 
         // Events (issue 5)
         services.AddEventsFeature();

@@ -45,6 +45,16 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// <summary>A curator's account (staff pages), with <see cref="TestAccounts.Password"/>.</summary>
     public const string Curator = "curatrice.qualite@exemple.test";
 
+    /// <summary>
+    /// Settings of the apps that serve <see cref="Pages"/>: each signed-in page signs in afresh, and each form is
+    /// posted, so the per-address limits are raised above the number of pages.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
+    {
+        ["Portal:RateLimits:connexion:PerMinute"] = "1000",
+        ["Portal:RateLimits:signalement:PerMinute"] = "1000",
+    };
+
     private readonly Lock gate = new();
     private PortalFactory? portal;
     private Task<IReadOnlyList<FetchedPage>>? fetched;
@@ -206,6 +216,22 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Historique d'une fiche", $"/gestion/acteurs/{ListingId(listing)}/historique", Account: Curator),
         new("Invitation introuvable", "/invitation/" + new string('A', 43), Status: 404),
         new("Questionnaire, lien inconnu", "/questionnaire/" + new string('x', 43), Status: 404),
+        new("Doublons possibles", "/gestion/doublons?departement=21", Account: Curator),
+        new("Comparaison avant fusion", "/gestion/doublons/fusion?a=1&b=2", Account: Curator),
+        new("Fusion d'une fiche avec elle-même", "/gestion/doublons/fusion?a=1&b=1", Status: 400, Account: Curator),
+        new("Historique après fusion", "/gestion/doublons/fusion/1", Account: Curator),
+        new("Fraîcheur des fiches", "/gestion/fraicheur", Account: Curator),
+        new("Fraîcheur d'une région", "/gestion/fraicheur?region=27", Account: Curator),
+        new("Fiches jamais vérifiées", "/gestion/fraicheur/fiches?etat=jamais", Account: Curator),
+        new("Signalements", "/gestion/signalements", Account: Curator),
+        new("Signaler une erreur", "/acteurs/1/signaler"),
+        new("Signalement avec erreurs", "/acteurs/1/signaler", Status: 400, Form: new("/acteurs/1/signaler", ("Message", ""), ("Email", "pas-une-adresse"))),
+        new("Signalement envoyé", "/acteurs/1/signaler/merci"),
+        new("Import", "/gestion/import", Account: Curator),
+        new("Import sans fichier", "/gestion/import", Status: 400, Account: Curator, Form: new("/gestion/import")),
+        new("Familles", "/gestion/familles", Account: Curator),
+        new("Famille refusée", "/gestion/familles", Status: 400, Account: Curator, Form: new("/gestion/familles", ("nom", ""))),
+
         new("Événements", "/evenements"),
         new("Événements filtrés", "/evenements?type=atelier&region=27&places=1"),
         new("Événements, filtre incorrect", "/evenements?type=inconnu&du=hier", Status: 400),

@@ -83,6 +83,34 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         // Staff
         new("GET", "/gestion", "/gestion", Access.Staff),
 
+        // Curation: duplicates and merge, freshness, visitors' reports
+        new("GET", "/gestion/doublons", "/gestion/doublons?departement=21", Access.Staff),
+        new("POST", "/gestion/doublons/pas-un-doublon", "/gestion/doublons/pas-un-doublon", Access.Staff),
+        new("GET", "/gestion/doublons/fusion", "/gestion/doublons/fusion?a={actorA}&b={actorB}", Access.Staff),
+        new("POST", "/gestion/doublons/fusion", "/gestion/doublons/fusion", Access.Staff),
+        new("GET", "/gestion/doublons/fusion/{id:long}", "/gestion/doublons/fusion/{actorA}", Access.Staff),
+        new("GET", "/gestion/fraicheur", "/gestion/fraicheur", Access.Staff),
+        new("GET", "/gestion/fraicheur/fiches", "/gestion/fraicheur/fiches?etat=jamais", Access.Staff),
+        new("POST", "/gestion/acteurs/{id:long}/verifiee", "/gestion/acteurs/{actorA}/verifiee", Access.Staff),
+        new("GET", "/gestion/signalements", "/gestion/signalements", Access.Staff),
+        new("POST", "/gestion/signalements/{id:long}", "/gestion/signalements/{report}", Access.Staff),
+        new("GET", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
+        new("POST", "/acteurs/{id:long}/signaler", "/acteurs/{actorA}/signaler", Access.Public),
+        new("GET", "/acteurs/{id:long}/signaler/merci", "/acteurs/{actorA}/signaler/merci", Access.Public),
+
+        // Families (the curated list)
+        new("GET", "/gestion/familles", "/gestion/familles", Access.Staff),
+        new("POST", "/gestion/familles", "/gestion/familles", Access.Staff),
+        new("POST", "/gestion/familles/{id:int}", "/gestion/familles/{family}", Access.Staff),
+        new("POST", "/gestion/familles/{id:int}/suppression", "/gestion/familles/{family}/suppression", Access.Staff),
+
+        // Staff import page
+        new("GET", "/gestion/import", "/gestion/import", Access.Staff),
+        new("POST", "/gestion/import", "/gestion/import", Access.Staff),
+        new("GET", "/gestion/import/{id:guid}", "/gestion/import/{upload}", Access.Staff),
+        new("POST", "/gestion/import/{id:guid}/importer", "/gestion/import/{upload}/importer", Access.Staff),
+        new("POST", "/gestion/import/{id:guid}/abandon", "/gestion/import/{upload}/abandon", Access.Staff),
+
         // Events (issue 5): {event} is a published event with an open session, {registration} and {token} the form key
         // and the cancel token of a registration to it.
         new("GET", "/evenements/{slug}/inscription", "/evenements/{event}/inscription", Access.Public),
@@ -168,12 +196,22 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
 
     public async Task InitializeAsync()
     {
-        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000", ["Portal:RateLimits:revendication:PerMinute"] = "1000" });
+        factory = new PortalFactory(database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Portal:RateLimits:connexion:PerMinute"] = "1000",
+            ["Portal:RateLimits:revendication:PerMinute"] = "1000",
+            ["Portal:RateLimits:signalement:PerMinute"] = "1000",
+        });
         await using var connection = await database.OpenAsync();
         var actorA = await ActorRows.InsertAsync(connection, "Muséum de l'acteur A", 1, "museum", 5.0415, 47.322, "21231");
         var actorB = await ActorRows.InsertAsync(connection, "Fablab de l'acteur B", 3, "fablab", 4.8357, 45.764, "69123");
         placeholders["{actorA}"] = actorA.ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{actorB}"] = actorB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var report = await connection.ExecuteScalarAsync<long>(
+            "insert into actor_report (actor_id, kind, message) values (@actorA, 'erreur', 'Horaires faux') returning id", new { actorA });
+        // A family used by actor A: staff may post to it (an empty form is refused, deleting it too: it is in use).
+        placeholders["{family}"] = (await connection.ExecuteScalarAsync<int>("select id from actor_family where slug = 'museum'")).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        placeholders["{report}"] = report.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var eventSlug = "atelier-matrice-" + Guid.NewGuid().ToString("N")[..8];
         var (eventId, sessions) = await Features.Events.EventRows.InsertAsync(connection, eventSlug, 10);
         placeholders["{eventId}"] = eventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -224,7 +262,13 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{claim}"] = ids.Claim.ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{entry}"] = ids.Entry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await TestAccounts.CreateAsync(factory, $"curatrice-{suffix}@exemple.test", PortalRoles.Curator);
-        await TestAccounts.CreateAsync(factory, $"admin-{suffix}@exemple.test", PortalRoles.Administrator);
+        var admin = await TestAccounts.CreateAsync(factory, $"admin-{suffix}@exemple.test", PortalRoles.Administrator);
+
+        // An upload of the staff import page (its jobs run in the background; any phase answers staff with 200/302/409).
+        var csv = "id_externe;nom;cercle;famille;commune\nm1;Musée de la matrice;1;musee;21231\n"u8.ToArray();
+        var upload = await factory.Services.GetRequiredService<Ocim.Portal.Features.Actors.Import.ImportUploads>()
+            .StartAsync(new MemoryStream(csv), "matrice.csv", "matrice-" + suffix, admin.Id, TimeProvider.System, CancellationToken.None);
+        placeholders["{upload}"] = upload.Id.ToString("D");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Ocim.Portal.Features.Curation;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Infrastructure;
 using Ocim.Portal.Infrastructure.Http;
@@ -33,6 +34,7 @@ public sealed class ActorPagesController : Controller
         [FromServices] ShowActor showActor,
         [FromServices] FindNearbyActors findNearby,
         [FromServices] DrawOutline drawOutline,
+        [FromServices] FindMergeSurvivor findSurvivor,
         CancellationToken cancellationToken)
     {
         var dash = key.IndexOf('-', StringComparison.Ordinal);
@@ -44,7 +46,10 @@ public sealed class ActorPagesController : Controller
         var actor = await showActor.FindAsync(id, cancellationToken);
         if (actor is null)
         {
-            return NotFound();
+            // A listing merged into another: its old address leads to the survivor for good.
+            return await findSurvivor.FindAsync(id, cancellationToken) is { } survivor
+                ? RedirectPermanent(ActorLinks.Href(survivor.Id, survivor.Name))
+                : NotFound();
         }
 
         if (!string.Equals(Request.Path.Value, actor.Href, StringComparison.Ordinal))

@@ -12,6 +12,7 @@ namespace Ocim.Portal.Infrastructure.Http;
 internal static class RateLimits
 {
     public const string SignIn = "connexion";
+    public const string Report = "signalement";
 
     /// <summary>« C'est ma structure » requests from visitors (Features/Listings).</summary>
     public const string ClaimListing = "revendication";
@@ -34,6 +35,7 @@ internal static class RateLimits
             };
             AddPerMinute(options, configuration, SignIn, defaultLimit: 10);
             AddPerMinute(options, configuration, ClaimListing, defaultLimit: 5);
+            AddPerMinute(options, configuration, Report, defaultLimit: 5);
             AddPerMinute(options, configuration, Questionnaire, defaultLimit: 30);
         });
         return services;

@@ -75,6 +75,7 @@ public sealed partial class WriteActors(NpgsqlDataSource dataSource, ILogger<Wri
 
         var step = Stopwatch.StartNew();
         await connection.ExecuteAsync(new CommandDefinition(TranslateCommuneCodes, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(FollowMergedListings, cancellationToken: cancellationToken));
         var databaseErrors = (await connection.QueryAsync<(int Ordinal, int Line, string Column, string Value, string Reason)>(
             new CommandDefinition(Checks, commandTimeout: 0, cancellationToken: cancellationToken))).ToList();
         errors.AddRange(databaseErrors.Select(e => new ImportError(e.Line, e.Column, e.Value, e.Reason)));
@@ -211,6 +212,14 @@ public sealed partial class WriteActors(NpgsqlDataSource dataSource, ILogger<Wri
                 s.commune_code)
         where s.longitude is null and s.commune_code is not null
           and not exists (select 1 from commune c where c.code = s.commune_code);
+        """;
+
+    // A row whose key belonged to a listing since merged into another (actor_alias, Features/Curation/MergeActors)
+    // is written to the survivor: it takes the survivor's own key before the checks and the classification.
+    private const string FollowMergedListings = """
+        update actor_import_stage s set source = a.source, external_id = a.external_id
+        from actor_alias al join actor a on a.id = al.actor_id
+        where al.source = s.source and al.external_id = s.external_id and a.external_id is not null;
         """;
 
     private const string Checks = """
