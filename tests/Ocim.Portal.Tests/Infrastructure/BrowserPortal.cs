@@ -18,7 +18,11 @@ public sealed class BrowserPortal : IDisposable
         factory = new PortalFactory(connectionString, new Dictionary<string, string?>
         {
             ["Portal:InsecureLoopbackCookies"] = "true",
-            ["Portal:RateLimits:connexion:PerMinute"] = "1000", // pages seen signed in sign in again each time
+            // Pages seen signed in sign in again each time, and every form page is posted: limits above the page count.
+            ["Portal:RateLimits:connexion:PerMinute"] = "1000",
+            ["Portal:RateLimits:signalement:PerMinute"] = "1000",
+            ["Portal:RateLimits:revendication:PerMinute"] = "1000",
+            ["Portal:RateLimits:questionnaire:PerMinute"] = "1000",
         });
         factory.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         factory.StartServer();

@@ -53,6 +53,8 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     {
         ["Portal:RateLimits:connexion:PerMinute"] = "1000",
         ["Portal:RateLimits:signalement:PerMinute"] = "1000",
+        ["Portal:RateLimits:revendication:PerMinute"] = "1000",
+        ["Portal:RateLimits:questionnaire:PerMinute"] = "1000",
     };
 
     private readonly Lock gate = new();
@@ -64,10 +66,6 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     public string ConnectionString => Database.ConnectionString;
 
     public IReadOnlyList<QualityPage> Pages { get; private set; } = [];
-
-    /// <summary>The gates sign in and submit the sign-in form more often than a person may in a minute (10).</summary>
-    public static IReadOnlyDictionary<string, string?> Settings { get; } =
-        new Dictionary<string, string?> { ["Portal:RateLimits:connexion:PerMinute"] = "1000" };
 
     /// <summary>The whole pages, without the fragments.</summary>
     public IEnumerable<QualityPage> FullPages => Pages.Where(p => !p.Fragment);
