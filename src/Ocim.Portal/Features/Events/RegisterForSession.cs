@@ -125,7 +125,12 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
             """, new { request.SessionId, Email = request.Email.Trim() }, transaction, cancellationToken: cancellationToken));
         if (alreadyIn)
         {
-            return new RegistrationOutcome(RegistrationResult.AlreadyRegistered, request.IdempotencyKey);
+            // The row found may be this very form's, committed by its twin (a double click) since the check above:
+            // read committed lets this statement see it, and the twin's outcome is the answer.
+            var twin = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "select status from registration where idempotency_key = @IdempotencyKey",
+                new { request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
+            return twin is null ? new RegistrationOutcome(RegistrationResult.AlreadyRegistered, request.IdempotencyKey) : Replay(twin, request.IdempotencyKey);
         }
 
         bool seat;
