@@ -13,6 +13,12 @@ public static class Html
         return await context.OpenAsync(request => request.Content(content).Address(response.RequestMessage?.RequestUri?.ToString() ?? "http://localhost/"));
     }
 
+    public static async Task<IDocument> ParseAsync(string content)
+    {
+        var context = BrowsingContext.New(Configuration.Default);
+        return await context.OpenAsync(request => request.Content(content).Address("http://localhost/"));
+    }
+
     public static async Task<(HttpResponseMessage Response, IDocument Document)> GetPageAsync(this HttpClient client, string url)
     {
         var response = await client.GetAsync(new Uri(url, UriKind.Relative));

@@ -6,7 +6,9 @@ namespace Ocim.Portal.Tests.Infrastructure;
 /// <summary>
 /// A TCP relay between the app and PostgreSQL that a test can cut and restore, to see the app through a database
 /// outage without stopping the server the other test classes use. Cutting closes every open connection and
-/// refuses new ones, as a stopped server does; restoring listens again on the same port.
+/// refuses new ones, as a stopped server does; restoring listens again on the same port. Freezing keeps every
+/// connection open (and accepts new ones) but holds every byte, in both directions, as a database that hangs does;
+/// thawing delivers what was held, in order, then goes on.
 /// </summary>
 public sealed class TcpToggleProxy : IAsyncDisposable
 {
@@ -15,6 +17,7 @@ public sealed class TcpToggleProxy : IAsyncDisposable
     private readonly Lock gate = new();
     private TcpListener? listener;
     private CancellationTokenSource? running;
+    private TaskCompletionSource? frozen;
 
     public TcpToggleProxy(string host, int port)
     {
@@ -34,6 +37,28 @@ public sealed class TcpToggleProxy : IAsyncDisposable
         listener.Start();
         running = new CancellationTokenSource();
         _ = AcceptLoopAsync(listener, running.Token);
+    }
+
+    /// <summary>From now on, nothing goes through until <see cref="Thaw"/>; connections stay open.</summary>
+    public void Freeze()
+    {
+        lock (gate)
+        {
+            frozen ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Delivers what was held while frozen, and lets everything through again.</summary>
+    public void Thaw()
+    {
+        TaskCompletionSource? held;
+        lock (gate)
+        {
+            held = frozen;
+            frozen = null;
+        }
+
+        held?.TrySetResult();
     }
 
     public void Cut()
@@ -101,11 +126,25 @@ public sealed class TcpToggleProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    private async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
+            var source = from.GetStream();
+            var destination = to.GetStream();
+            while (true)
+            {
+                var read = await source.ReadAsync(buffer, cancellationToken);
+                // While frozen, bytes (and the end of the stream) wait here: the other side sees nothing.
+                await WhileFrozenAsync(cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
@@ -116,5 +155,16 @@ public sealed class TcpToggleProxy : IAsyncDisposable
             from.Dispose();
             to.Dispose();
         }
+    }
+
+    private Task WhileFrozenAsync(CancellationToken cancellationToken)
+    {
+        Task? held;
+        lock (gate)
+        {
+            held = frozen?.Task;
+        }
+
+        return held is null ? Task.CompletedTask : held.WaitAsync(cancellationToken);
     }
 }

@@ -77,7 +77,11 @@ public sealed class ErrorsController(NpgsqlDataSource dataSource) : Controller
             403 => new ErrorPage(403, "Accès refusé", "Vous n'avez pas les droits nécessaires pour consulter cette page."),
             405 => new ErrorPage(405, "Action non permise", "Cette adresse n'accepte pas ce type de requête."),
             429 => new ErrorPage(429, "Trop de requêtes", "Vous avez envoyé trop de demandes en peu de temps. Patientez un instant avant de réessayer."),
-            503 => new ErrorPage(503, "Service momentanément indisponible", "Le portail ne parvient pas à joindre sa base de données. Réessayez dans quelques instants : vos données n'ont pas été modifiées."),
+            // A form sent while the database went away may or may not have been saved (its commit may have reached
+            // the server before the answer was lost): the page must not promise that nothing changed.
+            503 when HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method) =>
+                new ErrorPage(503, "Service momentanément indisponible", "Le portail ne parvient pas à joindre sa base de données. Réessayez dans quelques instants."),
+            503 => new ErrorPage(503, "Service momentanément indisponible", "Le portail ne parvient pas à joindre sa base de données : nous ne savons pas si votre envoi a été enregistré. Dans quelques instants, vérifiez-le avant de recommencer."),
             >= 500 => new ErrorPage(code, "Erreur du serveur", "Une erreur inattendue s'est produite. L'équipe technique en est informée ; réessayez plus tard."),
             _ => new ErrorPage(code, "Erreur", "La demande n'a pas pu aboutir."),
         };

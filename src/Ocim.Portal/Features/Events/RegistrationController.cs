@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Npgsql;
+using Ocim.Portal.Features.Errors;
 
 namespace Ocim.Portal.Features.Events;
 
@@ -8,6 +10,13 @@ public sealed record RegistrationPage(EventDetail Event, RegistrationForm Form, 
 
 /// <summary>What the confirmation page shows, found by the form's key (known only to whoever posted it).</summary>
 public sealed record RegistrationStatusPage(string Status, int? Position, EventMails.SessionFacts Session);
+
+/// <summary>
+/// The page shown when the database stopped answering while a registration was sent: the form as typed, ready to be
+/// sent again (its key makes a second sending the same registration). <see cref="MayHaveBeenSaved"/> is true when the
+/// failure came once the registration's transaction had begun: its commit may have reached the server.
+/// </summary>
+public sealed record RegistrationResendPage(string Slug, RegistrationForm Form, bool MayHaveBeenSaved);
 
 /// <summary>Registration without an account, the confirmation page, and the registrant's cancel link.</summary>
 public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clock) : Controller
@@ -38,6 +47,25 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
     [EnableRateLimiting(RateLimitPolicy)]
     public async Task<IActionResult> Register(string slug, [FromForm] RegistrationForm form, [FromServices] RegisterForSession register, CancellationToken cancellationToken)
     {
+        var writing = false;
+        try
+        {
+            return await RegisterAsync(slug, form, register, () => writing = true, cancellationToken);
+        }
+        catch (Exception ex) when (ErrorPages.IsDatabaseUnavailable(ex) && !cancellationToken.IsCancellationRequested && !form.IsBot)
+        {
+            // The database went away (stopped, unreachable or hanging past the command timeout). Nothing typed is
+            // lost: the page holds the form, with the same key, to be sent again once the database answers.
+            HttpContext.RequestServices.GetRequiredService<NpgsqlDataSource>().Clear();
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "10";
+            Response.Headers.CacheControl = "no-store";
+            return View(EventViews.Path("Resend"), new RegistrationResendPage(slug, form, writing));
+        }
+    }
+
+    private async Task<IActionResult> RegisterAsync(string slug, RegistrationForm form, RegisterForSession register, Action writing, CancellationToken cancellationToken)
+    {
         var detail = await showEvent.FindAsync(slug, includeDrafts: false, cancellationToken);
         if (detail is null)
         {
@@ -58,6 +86,7 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
             return WithStatus(View(EventViews.Path("Register"), new RegistrationPage(detail, form, errors, null, now)), 400);
         }
 
+        writing();
         var outcome = await register.RunAsync(form.ToRequest(), MailSiteUrl(), cancellationToken);
         switch (outcome.Result)
         {
