@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ocim.Portal.Data;
 using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Tests.Features.Actors;
@@ -106,7 +107,11 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
         Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId);
         portal = new PortalFactory(ConnectionString, Settings);
-        await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
+        var curator = await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
+        // The curator has drawn an authenticator key, so that the two-factor page shows the key and its form.
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
+        await users.ResetAuthenticatorKeyAsync((await users.FindByIdAsync(curator.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))!);
     }
 
     /// <summary>A client of <paramref name="factory"/> as the page is seen: a visitor, or signed in as its account.</summary>

@@ -229,6 +229,33 @@ public sealed partial class AccountsController(
         return View("TwoFactor", await TwoFactorPageAsync(user, new CodeForm(), recoveryCodes: null));
     }
 
+    /// <summary>
+    /// Draws the authenticator key (a write, so a POST: showing the page must change nothing). A key already drawn is
+    /// kept, so that a second click does not unsettle an application that already holds it.
+    /// </summary>
+    [HttpPost("/compte/double-authentification/cle")]
+    [Authorize]
+    [EnableRateLimiting(RateLimits.SignIn)]
+    public async Task<IActionResult> PrepareTwoFactor()
+    {
+        NoStore();
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        if (!user.TwoFactorEnabled && string.IsNullOrEmpty(await users.GetAuthenticatorKeyAsync(user)))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            // A new key changes the security stamp: this session stays signed in.
+            await signIn.RefreshSignInAsync(user);
+        }
+
+        Response.Headers.Location = "/compte/double-authentification";
+        return StatusCode(StatusCodes.Status303SeeOther);
+    }
+
     [HttpPost("/compte/double-authentification/desactiver")]
     [Authorize]
     [EnableRateLimiting(RateLimits.SignIn)]
@@ -260,15 +287,10 @@ public sealed partial class AccountsController(
 
     private async Task<TwoFactorPage> TwoFactorPageAsync(PortalUser user, CodeForm form, IReadOnlyList<string>? recoveryCodes)
     {
+        // No key is drawn here: the page shows a button that draws it (PrepareTwoFactor).
         var key = await users.GetAuthenticatorKeyAsync(user);
-        if (string.IsNullOrEmpty(key))
-        {
-            await users.ResetAuthenticatorKeyAsync(user);
-            key = await users.GetAuthenticatorKeyAsync(user);
-        }
-
-        var grouped = string.Join(' ', key!.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
-        var uri = $"otpauth://totp/{Uri.EscapeDataString("Portail Ocim:" + user.Email)}?secret={key}&issuer={Uri.EscapeDataString("Portail Ocim")}&digits=6";
+        var grouped = string.IsNullOrEmpty(key) ? null : string.Join(' ', key.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
+        var uri = string.IsNullOrEmpty(key) ? null : $"otpauth://totp/{Uri.EscapeDataString("Portail Ocim:" + user.Email)}?secret={key}&issuer={Uri.EscapeDataString("Portail Ocim")}&digits=6";
         return new TwoFactorPage(user.TwoFactorEnabled, grouped, uri, form, recoveryCodes, await users.CountRecoveryCodesAsync(user));
     }
 
@@ -358,6 +380,6 @@ public sealed class ChangePasswordForm
     public string? Confirm { get; set; }
 }
 
-public sealed record TwoFactorPage(bool Enabled, string Key, string Uri, CodeForm Form, IReadOnlyList<string>? RecoveryCodes, int RecoveryCodesLeft);
+public sealed record TwoFactorPage(bool Enabled, string? Key, string? Uri, CodeForm Form, IReadOnlyList<string>? RecoveryCodes, int RecoveryCodesLeft);
 
 public sealed record ProfilePage(PortalUser User, IReadOnlyList<string> Roles, IReadOnlyList<RepresentedActor> Actors, ChangePasswordForm Form);

@@ -18,8 +18,22 @@ public sealed class TwoFactorTests(DatabaseFixture database) : IClassFixture<Dat
         var user = await TestAccounts.CreateAsync(factory, "totp@exemple.test", PortalRoles.Curator);
         using (var client = await TestAccounts.SignedInClientAsync(factory, "totp@exemple.test"))
         {
+            // Showing the page draws no key (a GET changes nothing); the button does, once.
+            var (first, firstPage) = await client.GetPageAsync("/compte/double-authentification");
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Null(firstPage.QuerySelector("code.totp-key"));
+            await using (var check = await database.OpenAsync())
+            {
+                Assert.Equal(0, await check.ExecuteScalarAsync<int>("select count(*) from account_token where user_id = @id", new { id = user.Id }));
+            }
+
+            var prepared = await client.SubmitAsync("/compte/double-authentification", "/compte/double-authentification/cle");
+            Assert.Equal(HttpStatusCode.SeeOther, prepared.StatusCode);
             var (setup, page) = await client.GetPageAsync("/compte/double-authentification");
             Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
+            var again = await client.PostFormAsync("/compte/double-authentification/cle", [], await client.TokenAsync("/compte/double-authentification"));
+            Assert.Equal(HttpStatusCode.SeeOther, again.StatusCode);
+            Assert.Equal(page.QuerySelector("code.totp-key").Text(), (await client.GetPageAsync("/compte/double-authentification")).Document.QuerySelector("code.totp-key").Text());
             var key = page.QuerySelector("code.totp-key").Text().Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
             var wrong = await client.SubmitAsync("/compte/double-authentification", "/compte/double-authentification", ("Code", Wrong(Totp(key))));
