@@ -86,6 +86,25 @@ public sealed partial class DeliverOutbox(NpgsqlDataSource dataSource, MailSetti
         return new DeliveryPass(claimed.Count, sent, failed);
     }
 
+    /// <summary>
+    /// Empties the body of the messages sent longer ago than <see cref="MailSettings.SentBodyRetention"/>: the links
+    /// they carried live on only in the recipients' mailboxes. Pending and failed messages keep theirs (still to send).
+    /// Returns how many bodies were emptied.
+    /// </summary>
+    public async Task<int> ForgetSentBodiesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var forgotten = await connection.ExecuteAsync(new CommandDefinition(
+            "update outbox_message set body = '' where status = 'sent' and sent_at < @cutoff and body <> ''",
+            new { cutoff = clock.GetUtcNow() - settings.SentBodyRetention }, cancellationToken: cancellationToken));
+        if (forgotten > 0)
+        {
+            LogForgotten(logger, forgotten);
+        }
+
+        return forgotten;
+    }
+
     private static string Describe(Exception exception)
     {
         var text = exception.GetType().Name + ": " + exception.Message;
@@ -96,6 +115,9 @@ public sealed partial class DeliverOutbox(NpgsqlDataSource dataSource, MailSetti
 
         return text.Length > 2000 ? text[..2000] : text;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox: the bodies of {Count} sent messages were emptied")]
+    private static partial void LogForgotten(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {Id} ({Kind}) sent at attempt {Attempt}")]
     private static partial void LogSent(ILogger logger, long id, string kind, int attempt);

@@ -43,6 +43,13 @@ public sealed record MailSettings
     /// <summary>How long a claimed message stays reserved to its sender; past it, another attempt may start.</summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long the body of a sent message is kept (Mail:Outbox:KeepSentBodyHours, 24 by default). Bodies hold personal
+    /// links (cancel, invitation, questionnaire): once the message is out and the day of support questions has passed,
+    /// only the envelope (kind, recipient, subject, dates) stays.
+    /// </summary>
+    public TimeSpan SentBodyRetention { get; init; } = TimeSpan.FromHours(24);
+
     public bool UsesSmtp => !string.IsNullOrWhiteSpace(SmtpHost);
 
     /// <summary>The wait before attempt <paramref name="attemptsMade"/> + 1: base × 2^(attempts − 1), capped.</summary>
@@ -81,6 +88,8 @@ public sealed record MailSettings
             RetryBaseDelay = Seconds(mail["Outbox:RetryBaseSeconds"], defaults.RetryBaseDelay),
             MaxRetryDelay = Seconds(mail["Outbox:MaxRetrySeconds"], defaults.MaxRetryDelay),
             ClaimLease = Seconds(mail["Outbox:ClaimLeaseSeconds"], defaults.ClaimLease),
+            SentBodyRetention = double.TryParse(mail["Outbox:KeepSentBodyHours"], NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) && hours >= 0
+                ? TimeSpan.FromHours(hours) : defaults.SentBodyRetention,
         };
     }
 

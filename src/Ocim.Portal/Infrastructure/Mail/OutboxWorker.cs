@@ -3,7 +3,8 @@ namespace Ocim.Portal.Infrastructure.Mail;
 /// <summary>
 /// Sends the outbox in the background: a pass every Mail:Outbox:PollSeconds (5 s by default), and at once again
 /// while passes come back full. A failing pass (the database restarting, say) is logged and retried at the next tick;
-/// the messages themselves are safe in the table.
+/// the messages themselves are safe in the table. Once an hour, the bodies of messages sent more than
+/// Mail:Outbox:KeepSentBodyHours ago are emptied (<see cref="DeliverOutbox.ForgetSentBodiesAsync"/>).
 /// </summary>
 public sealed partial class OutboxWorker(DeliverOutbox deliver, MailSettings settings, ILogger<OutboxWorker> logger) : BackgroundService
 {
@@ -16,10 +17,17 @@ public sealed partial class OutboxWorker(DeliverOutbox deliver, MailSettings set
         }
 
         LogStarted(logger, settings.UsesSmtp ? $"SMTP {settings.SmtpHost}:{settings.SmtpPort}" : $"pickup folder {settings.PickupDirectory}");
+        var nextForget = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (DateTimeOffset.UtcNow >= nextForget)
+                {
+                    await deliver.ForgetSentBodiesAsync(stoppingToken);
+                    nextForget = DateTimeOffset.UtcNow + TimeSpan.FromHours(1);
+                }
+
                 DeliveryPass pass;
                 do
                 {

@@ -157,6 +157,32 @@ public sealed class OutboxTests : IClassFixture<DatabaseFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sent_message_loses_its_body_after_the_retention_while_unsent_ones_keep_theirs()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow.AddMinutes(1));
+        var settings = new MailSettings { PickupDirectory = pickup, SentBodyRetention = TimeSpan.FromHours(24) };
+        var deliver = Deliver(settings, clock);
+        var early = await EnqueueAsync(Request("corps-ancien@example.org") with { Body = "Votre lien : /inscription/annuler/secret-ancien" });
+        Assert.Equal(1, (await deliver.RunOnceAsync(CancellationToken.None)).Sent);
+        clock.Advance(TimeSpan.FromHours(20));
+        var recent = await EnqueueAsync(Request("corps-recent@example.org") with { Body = "Votre lien : /inscription/annuler/secret-recent" });
+        Assert.Equal(1, (await deliver.RunOnceAsync(CancellationToken.None)).Sent);
+        var pending = await EnqueueAsync(Request("corps-en-attente@example.org") with { NotBefore = clock.GetUtcNow().AddDays(3) });
+
+        clock.Advance(TimeSpan.FromHours(5));
+        Assert.Equal(1, await deliver.ForgetSentBodiesAsync(CancellationToken.None));
+        Assert.Equal(0, await deliver.ForgetSentBodiesAsync(CancellationToken.None));
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var bodies = (await connection.QueryAsync<(long Id, string Body, string Recipient, string Subject)>(
+            "select id, body, recipient, subject from outbox_message where id = any(@ids)", new { ids = new[] { early, recent, pending } })).ToDictionary(r => r.Id);
+        Assert.Equal(string.Empty, bodies[early].Body);
+        Assert.Equal(("corps-ancien@example.org", "Message d'essai"), (bodies[early].Recipient, bodies[early].Subject));
+        Assert.Contains("secret-recent", bodies[recent].Body, StringComparison.Ordinal);
+        Assert.Equal("Bonjour,\n\nCeci est un essai.", bodies[pending].Body);
+    }
+
+    [Fact]
     public async Task Retries_back_off_exponentially_and_the_message_is_kept_as_failed_after_the_last_attempt()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
