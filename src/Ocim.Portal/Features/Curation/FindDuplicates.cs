@@ -125,29 +125,31 @@ public sealed class FindDuplicates(NpgsqlDataSource dataSource, DuplicateCandida
         named as (
             select c.actor_low as low_id, c.actor_high as high_id, c.similarity::float8 as similarity, c.distance
             from actor_duplicate_candidate c
-            join actor a on a.id = c.actor_low
-            join actor b on b.id = c.actor_high
             where @department::text is not null and (c.low_department = @department or c.high_department = @department)
-              and a.status <> 'archived' and b.status <> 'archived'
-              and {{CuratorScope.Condition("a")}} and {{CuratorScope.Condition("b")}}
         ),
-        pairs as (
-            select coalesce(i.low_id, n.low_id) as low_id, coalesce(i.high_id, n.high_id) as high_id,
-                   coalesce(i.kinds, '{}') as shared_identifiers, n.similarity, n.distance
-            from identified_pairs i full join named n on n.low_id = i.low_id and n.high_id = i.high_id
+        ranked as (
+            select p.low_id, p.high_id, p.shared_identifiers, p.similarity, p.distance,
+                   round(least(1, (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 0 end)
+                       + coalesce(p.similarity, 0) * (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 1 end)
+                       - coalesce(p.distance, 0) / @distance * 0.1)::numeric, 3)::float8 as score
+            from (select coalesce(i.low_id, n.low_id) as low_id, coalesce(i.high_id, n.high_id) as high_id,
+                         coalesce(i.kinds, '{}') as shared_identifiers, n.similarity, n.distance
+                  from identified_pairs i full join named n on n.low_id = i.low_id and n.high_id = i.high_id) p
+            where not exists (select from actor_not_duplicate d where d.actor_low = p.low_id and d.actor_high = p.high_id)
+            order by score desc, p.low_id, p.high_id
         )
-        select p.low_id, l.name as low_name, lc.name as low_commune, p.high_id, h.name as high_name, hc.name as high_commune,
-               round(least(1, (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 0 end)
-                   + coalesce(p.similarity, 0) * (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 1 end)
-                   - coalesce(p.distance, 0) / @distance * 0.1)::numeric, 3)::float8 as score,
-               p.similarity::float8 as name_similarity, p.distance::float8 as distance_metres, p.shared_identifiers
-        from pairs p
-        join actor l on l.id = p.low_id
-        join actor h on h.id = p.high_id
+        -- The ranking comes first, from the pairs alone; both listings are read (names, archived, scope) in that
+        -- order until the page is full, instead of for every pair of the department.
+        select r.low_id, l.name as low_name, lc.name as low_commune, r.high_id, h.name as high_name, hc.name as high_commune,
+               r.score, r.similarity::float8 as name_similarity, r.distance::float8 as distance_metres, r.shared_identifiers
+        from ranked r
+        join actor l on l.id = r.low_id
+        join actor h on h.id = r.high_id
         left join commune lc on lc.code = l.commune_code
         left join commune hc on hc.code = h.commune_code
-        where not exists (select from actor_not_duplicate d where d.actor_low = p.low_id and d.actor_high = p.high_id)
-        order by score desc, p.low_id, p.high_id
+        where l.status <> 'archived' and h.status <> 'archived'
+          and {{CuratorScope.Condition("l")}} and {{CuratorScope.Condition("h")}}
+        order by r.score desc, r.low_id, r.high_id
         limit @limit offset @offset
         """;
 }
