@@ -161,14 +161,23 @@ begin
             where st_dwithin(b.geom_l93, s.geom_l93, 2000)
               and similarity(s.normalised, portal_normalise(b.name || ' ' || coalesce(b.acronym, ''))) >= 0.6) n
         union all
-        select s.id, y.id
+        -- Where it is found. Only the 25 nearest listings of each 60° sector around it can have it among their own
+        -- 25 nearest (two listings of one sector, the nearer at distance e ≤ d, are at most d apart: if 25 of its
+        -- sector are nearer than y, y has 25 listings at least as near as s). So names are compared for at most 150
+        -- listings (and those at its very position), not every listing within 2 km (Paris at 1M: about 3,600).
+        select s.id, r.id
         from source s
-        join actor y on st_dwithin(y.geom_l93, s.geom_l93, 2000) and y.id <> s.id and y.status <> 'archived'
-        where s.changed
-          and similarity(s.normalised, portal_normalise(y.name || ' ' || coalesce(y.acronym, ''))) >= 0.6
+        cross join lateral (
+            select y.id, y.name, y.acronym, y.geom_l93, st_azimuth(s.geom_l93, y.geom_l93) as azimuth,
+                   row_number() over (partition by floor(st_azimuth(s.geom_l93, y.geom_l93) / (pi() / 3))
+                                      order by y.geom_l93 <-> s.geom_l93) as sector_rank
+            from actor y
+            where s.changed and st_dwithin(y.geom_l93, s.geom_l93, 2000) and y.id <> s.id and y.status <> 'archived') r
+        where (r.sector_rank <= 25 or r.azimuth is null)
+          and similarity(s.normalised, portal_normalise(r.name || ' ' || coalesce(r.acronym, ''))) >= 0.6
           and s.id in (select k.id from actor k
-                       where k.status <> 'archived' and k.id <> y.id and k.geom_l93 is not null
-                       order by k.geom_l93 <-> y.geom_l93
+                       where k.status <> 'archived' and k.id <> r.id and k.geom_l93 is not null
+                       order by k.geom_l93 <-> r.geom_l93
                        limit 25))
     select array_agg(low_id order by low_id, high_id), array_agg(high_id order by low_id, high_id)
     into pair_lows, pair_highs

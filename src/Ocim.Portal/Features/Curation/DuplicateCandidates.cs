@@ -17,7 +17,7 @@ public sealed record DuplicateCandidateSettings
     public int BatchSize { get; init; } = 200;
 
     /// <summary>Listings of the requested department the page computes before it reads (Curation:Duplicates:PageBatchSize).</summary>
-    public int PageBatchSize { get; init; } = 50;
+    public int PageBatchSize { get; init; } = 20;
 
     public static DuplicateCandidateSettings Read(IConfiguration configuration)
     {
