@@ -92,6 +92,9 @@ APP_ENV=(ConnectionStrings__Portal="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;P
          # neither the outbox worker nor the reminders/purge job competing for the 2 cores.
          Events__RegistrationRateLimit__PermitLimit=1000000000 Portal__LoadDemoEvents=false
          Mail__Outbox__Enabled=false Events__Housekeeping__Enabled=false
+         # nor the duplicate candidates' worker (minutes to hours of CPU at 1M, docs/decisions/0020): the loads leave
+         # its queue empty (its insert trigger is one of the load triggers) and no query here reads its table.
+         Curation__Duplicates__Enabled=false
          # plain HTTP on loopback, as ./portal run serves: the antiforgery cookie cannot be Secure here
          Portal__InsecureLoopbackCookies=true)
 
@@ -113,7 +116,8 @@ prepare_database() {
 }
 
 # The triggers a bulk load leaves out (see data/insert-actors.sql); always switched back on, even on failure.
-LOAD_TRIGGERS=(actor_resolve_territory_on_insert actor_map_on_insert actor_map_on_update actor_map_on_delete)
+LOAD_TRIGGERS=(actor_resolve_territory_on_insert actor_map_on_insert actor_map_on_update actor_map_on_delete
+               actor_duplicate_on_insert)
 set_load_triggers() {
   local verb="$1" t sql=""
   for t in "${LOAD_TRIGGERS[@]}"; do sql="$sql alter table actor $verb trigger $t;"; done

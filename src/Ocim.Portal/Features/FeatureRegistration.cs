@@ -44,6 +44,10 @@ internal static class FeatureRegistration
 
         // Curation (issue 6, part B)
         services.AddScoped<FindDuplicates>();
+        services.AddSingleton(provider => DuplicateCandidateSettings.Read(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<DrainDuplicateCandidates>();
+        // Registered by its own type: AddHostedService keeps one registration per implementation type.
+        services.AddHostedService<DuplicateCandidateWorker>();
         services.AddScoped<MergeActors>();
         services.AddScoped<FindMergeSurvivor>();
         services.AddScoped<SummariseFreshness>();

@@ -19,29 +19,46 @@ public sealed class DuplicatePair
     public required string[] SharedIdentifiers { get; init; }
 }
 
-public sealed record DuplicatePage(IReadOnlyList<DuplicatePair> Pairs, bool HasNext);
+/// <summary>A page of pairs; <paramref name="Pending"/>: listings of the department whose pairs are not computed yet.</summary>
+public sealed record DuplicatePage(IReadOnlyList<DuplicatePair> Pairs, bool HasNext, int Pending);
 
 /// <summary>
 /// Suggests duplicate listings (docs/decisions/0017-duplicates-and-merge.md):
 /// <list type="bullet">
 /// <item>by shared identifiers (SIRET, SIREN, UAI, RNA, Muséofile id), over the whole scope: a self-join on the
 /// partial index of each identifier;</item>
-/// <item>by name within a department: for each listing of the department, its 25 nearest neighbours within 2 km
-/// (KNN on geom_l93, so a dense city costs 25 rows per listing, not thousands), kept when the trigram similarity of
-/// the normalised names is at least 0.6.</item>
+/// <item>by name within a department: the pairs of actor_duplicate_candidate with a listing in the department,
+/// precomputed from a queue of changed listings (docs/decisions/0020-precomputed-duplicate-candidates.md): for each
+/// listing, its 25 nearest neighbours within 2 km (KNN on geom_l93), kept when the trigram similarity of the
+/// normalised names is at least 0.6. Before it reads, the page computes up to Curation:Duplicates:PageBatchSize
+/// listings of the department still queued (unless the worker is writing: the page never waits for it), so a
+/// listing just edited is seen at once; what remains is counted and said.</item>
 /// </list>
 /// Pairs marked « pas un doublon », and archived listings, never appear. Ranked by score: shared identifiers first,
 /// then the name similarity less a small penalty for the distance.
 /// </summary>
-public sealed class FindDuplicates(NpgsqlDataSource dataSource)
+public sealed class FindDuplicates(NpgsqlDataSource dataSource, DuplicateCandidateSettings settings)
 {
     public const int PageSize = 30;
+    // The rule's figures, as actor_duplicate_drain applies them (013_duplicate_candidates.sql): the page only needs
+    // the distance, for the score's penalty.
     public const double MinimumSimilarity = 0.6;
     public const double MaximumDistanceMetres = 2000;
 
     public async Task<DuplicatePage> FindAsync(CuratorScope scope, string? departmentCode, int page, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var pending = 0;
+        if (departmentCode is not null)
+        {
+            if (settings.PageBatchSize > 0)
+            {
+                await DrainDuplicateCandidates.DrainOnceAsync(connection, null, settings.PageBatchSize, departmentCode, cancellationToken, waitForLock: false);
+            }
+
+            pending = await DrainDuplicateCandidates.PendingAsync(connection, departmentCode, cancellationToken);
+        }
+
         var rows = (await connection.QueryAsync<DuplicatePair>(new CommandDefinition(
             Query,
             new
@@ -49,14 +66,13 @@ public sealed class FindDuplicates(NpgsqlDataSource dataSource)
                 scopeRegion = scope.RegionCode,
                 scopeDepartment = scope.DepartmentCode,
                 department = departmentCode,
-                similarity = MinimumSimilarity,
                 distance = MaximumDistanceMetres,
                 limit = PageSize + 1,
                 offset = (page - 1) * PageSize,
             },
             commandTimeout: 120,
             cancellationToken: cancellationToken))).AsList();
-        return new DuplicatePage(rows.Take(PageSize).ToList(), rows.Count > PageSize);
+        return new DuplicatePage(rows.Take(PageSize).ToList(), rows.Count > PageSize, pending);
     }
 
     public static string Describe(DuplicatePair pair)
@@ -76,8 +92,8 @@ public sealed class FindDuplicates(NpgsqlDataSource dataSource)
         return string.Join(", ", reasons);
     }
 
-    // The identifier pairs: one union of self-joins, each on its partial index; the name pairs: a lateral KNN per
-    // listing of the department. Both are restricted to the curator's scope (on the lower id's listing... on both,
+    // The identifier pairs: one union of self-joins, each on its partial index; the name pairs: the precomputed
+    // candidates with a listing in the department (either side: the rule is symmetric). Both are restricted to the curator's scope (on the lower id's listing... on both,
     // in fact: a curator sees a pair only when both listings are theirs) and to listings not archived.
     private static readonly string Query = $$"""
         with identified as (
@@ -107,40 +123,33 @@ public sealed class FindDuplicates(NpgsqlDataSource dataSource)
             select low_id, high_id, array_agg(distinct kind order by kind) as kinds from identified group by low_id, high_id
         ),
         named as (
-            select least(a.id, n.id) as low_id, greatest(a.id, n.id) as high_id,
-                   max(n.similarity) as similarity, min(n.distance) as distance
-            from actor a
-            cross join lateral (
-                select b.id, st_distance(b.geom_l93, a.geom_l93) as distance,
-                       similarity(portal_normalise(a.name || ' ' || coalesce(a.acronym, '')),
-                                  portal_normalise(b.name || ' ' || coalesce(b.acronym, ''))) as similarity
-                from (select b.id, b.name, b.acronym, b.geom_l93, b.region_code, b.department_code from actor b
-                      where b.status <> 'archived' and b.id <> a.id and b.geom_l93 is not null
-                      order by b.geom_l93 <-> a.geom_l93
-                      limit 25) b
-                where st_dwithin(b.geom_l93, a.geom_l93, @distance) and {{CuratorScope.Condition("b")}}
-            ) n
-            where @department::text is not null and a.department_code = @department and a.status <> 'archived'
-              and a.geom_l93 is not null and {{CuratorScope.Condition("a")}} and n.similarity >= @similarity
-            group by 1, 2
+            select c.actor_low as low_id, c.actor_high as high_id, c.similarity::float8 as similarity, c.distance
+            from actor_duplicate_candidate c
+            where @department::text is not null and (c.low_department = @department or c.high_department = @department)
         ),
-        pairs as (
-            select coalesce(i.low_id, n.low_id) as low_id, coalesce(i.high_id, n.high_id) as high_id,
-                   coalesce(i.kinds, '{}') as shared_identifiers, n.similarity, n.distance
-            from identified_pairs i full join named n on n.low_id = i.low_id and n.high_id = i.high_id
+        ranked as (
+            select p.low_id, p.high_id, p.shared_identifiers, p.similarity, p.distance,
+                   round(least(1, (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 0 end)
+                       + coalesce(p.similarity, 0) * (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 1 end)
+                       - coalesce(p.distance, 0) / @distance * 0.1)::numeric, 3)::float8 as score
+            from (select coalesce(i.low_id, n.low_id) as low_id, coalesce(i.high_id, n.high_id) as high_id,
+                         coalesce(i.kinds, '{}') as shared_identifiers, n.similarity, n.distance
+                  from identified_pairs i full join named n on n.low_id = i.low_id and n.high_id = i.high_id) p
+            where not exists (select from actor_not_duplicate d where d.actor_low = p.low_id and d.actor_high = p.high_id)
+            order by score desc, p.low_id, p.high_id
         )
-        select p.low_id, l.name as low_name, lc.name as low_commune, p.high_id, h.name as high_name, hc.name as high_commune,
-               round(least(1, (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 0 end)
-                   + coalesce(p.similarity, 0) * (case when cardinality(p.shared_identifiers) > 0 then 0.5 else 1 end)
-                   - coalesce(p.distance, 0) / @distance * 0.1)::numeric, 3)::float8 as score,
-               p.similarity::float8 as name_similarity, p.distance::float8 as distance_metres, p.shared_identifiers
-        from pairs p
-        join actor l on l.id = p.low_id
-        join actor h on h.id = p.high_id
+        -- The ranking comes first, from the pairs alone; both listings are read (names, archived, scope) in that
+        -- order until the page is full, instead of for every pair of the department.
+        select r.low_id, l.name as low_name, lc.name as low_commune, r.high_id, h.name as high_name, hc.name as high_commune,
+               r.score, r.similarity::float8 as name_similarity, r.distance::float8 as distance_metres, r.shared_identifiers
+        from ranked r
+        join actor l on l.id = r.low_id
+        join actor h on h.id = r.high_id
         left join commune lc on lc.code = l.commune_code
         left join commune hc on hc.code = h.commune_code
-        where not exists (select from actor_not_duplicate d where d.actor_low = p.low_id and d.actor_high = p.high_id)
-        order by score desc, p.low_id, p.high_id
+        where l.status <> 'archived' and h.status <> 'archived'
+          and {{CuratorScope.Condition("l")}} and {{CuratorScope.Condition("h")}}
+        order by r.score desc, r.low_id, r.high_id
         limit @limit offset @offset
         """;
 }
