@@ -64,7 +64,7 @@ public sealed class EventProposalForm
         Themes = e.Themes,
         AttendanceMode = e.AttendanceMode,
         OnlineUrl = e.OnlineUrl,
-        Venue = e.VenueActorId == actorId ? AtListing : AtAddress,
+        Venue = e.VenueActorId == actorId || (e.VenueActorId is null && e.CommuneCode is null && e.VenueAddress is null) ? AtListing : AtAddress,
         VenueName = e.VenueActorId == actorId ? null : e.VenueName,
         VenueAddress = e.VenueActorId == actorId ? null : e.VenueAddress,
         VenuePostalCode = e.VenueActorId == actorId ? null : e.VenuePostalCode,
@@ -84,29 +84,35 @@ public sealed class EventProposalForm
     /// The staff's event form for the same content, with what the representative may not choose set here: the
     /// organiser is the listing, the venue the listing or the address typed, the status the one given.
     /// </summary>
-    public EventForm ToEventForm(long actorId, string actorName, string status) => new()
+    public EventForm ToEventForm(long actorId, string actorName, string status)
     {
-        Title = Title,
-        Kind = Kind,
-        Status = status,
-        Summary = Summary,
-        About = About,
-        Audience = Audience,
-        Accessibility = Accessibility,
-        Themes = Themes,
-        AttendanceMode = AttendanceMode,
-        OnlineUrl = OnlineUrl,
-        VenueActorId = Venue == AtListing ? actorId : null,
-        VenueName = Venue == AtListing ? null : VenueName,
-        VenueAddress = Venue == AtListing ? null : VenueAddress,
-        VenuePostalCode = Venue == AtListing ? null : VenuePostalCode,
-        CommuneCode = Venue == AtListing ? null : CommuneCode,
-        OrganiserActorId = actorId,
-        OrganiserName = actorName,
-        IsFree = IsFree,
-        PriceDetails = PriceDetails,
-        RegistrationRequired = RegistrationRequired,
-    };
+        // An event held online only has no place, whatever the venue choice says.
+        var atListing = AttendanceMode != EventAttendance.Online && Venue == AtListing;
+        var atAddress = AttendanceMode != EventAttendance.Online && Venue == AtAddress;
+        return new()
+        {
+            Title = Title,
+            Kind = Kind,
+            Status = status,
+            Summary = Summary,
+            About = About,
+            Audience = Audience,
+            Accessibility = Accessibility,
+            Themes = Themes,
+            AttendanceMode = AttendanceMode,
+            OnlineUrl = OnlineUrl,
+            VenueActorId = atListing ? actorId : null,
+            VenueName = atAddress ? VenueName : null,
+            VenueAddress = atAddress ? VenueAddress : null,
+            VenuePostalCode = atAddress ? VenuePostalCode : null,
+            CommuneCode = atAddress ? CommuneCode : null,
+            OrganiserActorId = actorId,
+            OrganiserName = actorName,
+            IsFree = IsFree,
+            PriceDetails = PriceDetails,
+            RegistrationRequired = RegistrationRequired,
+        };
+    }
 
     /// <summary>
     /// Checks what needs no database: the event form's own rules (title, type, format, link, commune code), then the

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ocim.Portal.Data;
 using Ocim.Portal.Features.Events;
@@ -327,8 +328,77 @@ public sealed class EventProposalTests(DatabaseFixture database) : IClassFixture
         Assert.Contains("Séance 2 : indiquez le début (date et heure de Paris).", errors);
         Assert.Contains("Choisissez les thèmes dans la liste.", errors);
         Assert.All(page.QuerySelectorAll(".error-summary a"), a => Assert.NotNull(page.GetElementById(a.GetAttribute("href")![1..])));
+        // What was typed comes back as typed: a date the datetime-local field cannot hold, in a text field.
+        Assert.Equal(("text", "demain"), (page.QuerySelector("#Sessions_1__StartsAt")!.GetAttribute("type"), page.QuerySelector("#Sessions_1__StartsAt")!.GetAttribute("value")));
+        Assert.Equal("beaucoup", page.QuerySelector("#Sessions_0__Capacity")!.GetAttribute("value"));
         Assert.Equal(before, await EventRowsAsync(connection));
     }
+
+    [Fact]
+    public async Task An_online_event_has_no_place_and_needs_an_https_link_and_another_address_needs_its_commune()
+    {
+        await using var factory = new PortalFactory(database.ConnectionString);
+        await using var connection = await database.OpenAsync();
+        var (actor, representative) = await RepresentedActorAsync(factory, connection, "lieux");
+
+        var plain = await ProposeAsync(representative, actor, "Webinaire lieux", ("AttendanceMode", "en-ligne"), ("OnlineUrl", "http://exemple.test/salle"));
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        var noCommune = await ProposeAsync(representative, actor, "Atelier ailleurs", ("Venue", "adresse"), ("VenueAddress", "2 rue Boutaric"));
+        Assert.Equal(HttpStatusCode.BadRequest, noCommune.StatusCode);
+        Assert.Contains("Indiquez le code INSEE de la commune du lieu", (await noCommune.ReadPageAsync()).QuerySelector(".error-summary").Text(), StringComparison.Ordinal);
+
+        Forms.AssertRedirect(await ProposeAsync(representative, actor, "Webinaire lieux", ("AttendanceMode", "en-ligne"), ("OnlineUrl", "https://exemple.test/salle")), "/compte/fiches");
+        Forms.AssertRedirect(await ProposeAsync(representative, actor, "Atelier ailleurs", ("Venue", "adresse"), ("VenueName", "La Coursive"), ("CommuneCode", "21231")), "/compte/fiches");
+
+        Assert.Equal((null, null, "en-ligne"), await connection.QuerySingleAsync<(long?, string?, string)>(
+            "select venue_actor_id, commune_code, attendance_mode from event where title = 'Webinaire lieux'"));
+        Assert.Equal((null, "La Coursive", "21231", "21"), await connection.QuerySingleAsync<(long?, string, string, string)>(
+            "select venue_actor_id, venue_name, commune_code, department_code from event where title = 'Atelier ailleurs'"));
+    }
+
+    [Fact]
+    public async Task A_merge_moves_the_proposals_of_the_merged_listing_to_the_survivor_where_its_representatives_follow_them()
+    {
+        await using var factory = new PortalFactory(database.ConnectionString);
+        await using var connection = await database.OpenAsync();
+        var (other, representative) = await RepresentedActorAsync(factory, connection, "fusion");
+        var survivor = await ActorRows.InsertAsync(connection, "Muséum fusion (doublon)", 1, "museum", 5.0416, 47.3221, "21231");
+        Forms.AssertRedirect(await ProposeAsync(representative, other, "Atelier fusion"), "/compte/fiches");
+        var proposal = await connection.ExecuteScalarAsync<long>("select id from event_proposal where actor_id = @other", new { other });
+        var curator = await TestAccounts.CreateAsync(factory, "curatrice-fusion-ev@exemple.test", PortalRoles.Curator);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var merged = await scope.ServiceProvider.GetRequiredService<Portal.Features.Curation.MergeActors>()
+                .MergeAsync(survivor, other, new HashSet<string>(), curator.Id, null, CancellationToken.None);
+            Assert.Equal(Portal.Features.Curation.MergeOutcome.Merged, merged);
+        }
+
+        Assert.Equal(survivor, await connection.ExecuteScalarAsync<long>("select actor_id from event_proposal where id = @proposal", new { proposal }));
+        Assert.Equal(HttpStatusCode.OK, (await representative.GetAsync(new Uri($"/compte/fiches/{survivor}/evenements/{proposal}", UriKind.Relative))).StatusCode);
+        var (_, mine) = await representative.GetPageAsync("/compte/fiches");
+        Assert.Contains($"/compte/fiches/{survivor}/evenements/{proposal}", mine.QuerySelectorAll("table.event-proposals a").Select(a => a.GetAttribute("href")));
+    }
+
+    [Theory]
+    [InlineData("2026-03-29T10:00", "2026-03-29 10:00")]
+    [InlineData("29/03/2026 10:00", "2026-03-29 10:00")]
+    [InlineData("29/03/2026 9 h 30", "2026-03-29 09:30")]
+    [InlineData("demain", null)]
+    [InlineData("2026-02-30T10:00", null)]
+    public void Session_times_are_read_from_the_field_or_typed_the_French_way(string typed, string? expected) =>
+        Assert.Equal(expected, Portal.Features.EventProposals.EventProposalForm.ParseLocal(typed)?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+
+    [Theory]
+    [InlineData("30", 30)]
+    [InlineData("1 200", 1200)]
+    [InlineData("1\u202F200", 1200)]
+    [InlineData("0", null)]
+    [InlineData("-3", null)]
+    [InlineData("12,5", null)]
+    [InlineData("100001", null)]
+    public void Places_are_a_whole_number_from_1_to_100_000_with_French_spaces(string typed, int? expected) =>
+        Assert.Equal(expected, Portal.Features.EventProposals.EventProposalForm.ParseCapacity(System.Text.RegularExpressions.Regex.Unescape(typed)));
 
     /// <summary>What a visitor can reach of an unpublished event: nothing (list, map, organiser filter, page and JSON-LD, files, registration, sitemap).</summary>
     private static async Task AssertHiddenAsync(HttpClient visitor, string slug, string title, long organiser)
