@@ -64,6 +64,9 @@ internal static class FeatureRegistration
         services.AddScoped<ShowRevision>();
         services.AddScoped<RestoreListingVersion>();
         services.AddScoped<DecideClaim>();
+        services.AddScoped<EventProposals.SubmitEventProposal>();
+        services.AddScoped<EventProposals.DecideEventProposal>();
+        services.AddScoped<EventProposals.ShowEventProposal>();
 
         // Survey campaigns (issue 6)
         services.AddScoped<Campaigns.ManageCampaigns>();

@@ -105,13 +105,20 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
             """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
         var (eventId, _) = await Features.Events.EventRows.InsertAsync(connection, "atelier-qualite", 20, title: "Atelier « qualité » des médiateurs");
         await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
-        Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId);
         portal = new PortalFactory(ConnectionString, Settings);
         var curator = await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
         // The curator has drawn an authenticator key, so that the two-factor page shows the key and its form.
         await using var scope = portal.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<PortalUser>>();
         await users.ResetAuthenticatorKeyAsync((await users.FindByIdAsync(curator.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))!);
+
+        // An event the curator proposed for the listing, still pending (a draft and its proposal row).
+        var (proposedEvent, _) = await Features.Events.EventRows.InsertAsync(connection, "nuit-des-etoiles-qualite", 30, status: "draft", title: "Nuit des étoiles au jardin");
+        var proposal = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+            "update event set venue_actor_id = @listing, organiser_actor_id = @listing where id = @proposedEvent; " +
+            "insert into event_proposal (event_id, actor_id, proposed_by) values (@proposedEvent, @listing, @curator) returning id",
+            new { proposedEvent, listing, curator = curator.Id });
+        Pages = PagesFor(ActorLinks.Href(listing, ListingName), eventId, proposal);
     }
 
     /// <summary>A client of <paramref name="factory"/> as the page is seen: a visitor, or signed in as its account.</summary>
@@ -175,7 +182,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// </summary>
     private static string ListingId(string listing) => listing.Split('/')[2].Split('-')[0];
 
-    public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId) =>
+    public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId, long proposal) =>
     [
         new("Accueil", "/", Database: false),
         new("Annuaire", "/acteurs"),
@@ -215,6 +222,13 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("C'est ma structure", $"/acteurs/{ListingId(listing)}/c-est-ma-structure"),
         new("C'est ma structure, erreurs", $"/acteurs/{ListingId(listing)}/c-est-ma-structure", Status: 400, Form: new($"/acteurs/{ListingId(listing)}/c-est-ma-structure", ("Email", "pas une adresse"))),
         new("Inviter un représentant", $"/gestion/acteurs/{ListingId(listing)}/inviter", Account: Curator),
+        new("Proposer un événement", $"/compte/fiches/{ListingId(listing)}/evenements/nouveau", Account: Curator),
+        new("Proposer un événement, erreurs", $"/compte/fiches/{ListingId(listing)}/evenements/nouveau", Status: 400, Account: Curator,
+            Form: new($"/compte/fiches/{ListingId(listing)}/evenements/nouveau", ("Title", ""), ("Sessions[0].Capacity", "beaucoup"))), // a browser cannot type text into a datetime-local field
+        new("Proposition d'événement", $"/compte/fiches/{ListingId(listing)}/evenements/{proposal}", Account: Curator),
+        new("Événement proposé, à relire", $"/gestion/moderation/evenements/{proposal}", Account: Curator),
+        new("Événement proposé, refus sans motif", $"/gestion/moderation/evenements/{proposal}", Status: 400, Account: Curator,
+            Form: new($"/gestion/moderation/evenements/{proposal}/rejeter", ("Message", ""))),
         new("File de modération", "/gestion/moderation", Account: Curator),
         new("Historique d'une fiche", $"/gestion/acteurs/{ListingId(listing)}/historique", Account: Curator),
         new("Invitation introuvable", "/invitation/" + new string('A', 43), Status: 404),

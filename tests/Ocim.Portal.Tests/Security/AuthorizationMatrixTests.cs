@@ -162,6 +162,16 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/gestion/acteurs/{id:long}/inviter", "/gestion/acteurs/{actorA}/inviter", Access.Staff),
         new("POST", "/gestion/acteurs/{id:long}/inviter", "/gestion/acteurs/{actorA}/inviter", Access.Staff),
 
+        // Events proposed for a listing (issue 6): {proposalA} is a pending proposal of A's representative. An empty
+        // POST is a French validation error (400) for those allowed.
+        new("GET", "/compte/fiches/{id:long}/evenements/nouveau", "/compte/fiches/{actorA}/evenements/nouveau", Access.ActorA),
+        new("POST", "/compte/fiches/{id:long}/evenements/nouveau", "/compte/fiches/{actorA}/evenements/nouveau", Access.ActorA),
+        new("GET", "/compte/fiches/{id:long}/evenements/{proposalId:long}", "/compte/fiches/{actorA}/evenements/{proposalA}", Access.ActorA),
+        new("POST", "/compte/fiches/{id:long}/evenements/{proposalId:long}", "/compte/fiches/{actorA}/evenements/{proposalA}", Access.ActorA),
+        new("GET", "/gestion/moderation/evenements/{id:long}", "/gestion/moderation/evenements/{proposalA}", Access.Staff),
+        new("POST", "/gestion/moderation/evenements/{id:long}/approuver", "/gestion/moderation/evenements/{proposalA}/approuver", Access.Staff),
+        new("POST", "/gestion/moderation/evenements/{id:long}/rejeter", "/gestion/moderation/evenements/{proposalA}/rejeter", Access.Staff),
+
         // Moderation
         new("GET", "/gestion/moderation", "/gestion/moderation", Access.Staff),
         new("GET", "/gestion/moderation/modifications/{id:long}", "/gestion/moderation/modifications/{revision}", Access.Staff),
@@ -240,9 +250,16 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{questionnaire}"] = token;
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from campaign_recipient where token_hash = @hash", new { hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(token) }));
 
-        await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
+        var repA = await TestAccounts.CreateAsync(factory, $"rep-a-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorA);
         var repB = await TestAccounts.CreateAsync(factory, $"rep-b-{suffix}@exemple.test", PortalRoles.Representative, representedActor: actorB);
         placeholders["{account}"] = repB.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // An event proposed by A's representative, pending (a draft event and its proposal row).
+        var (proposedEvent, _) = await Features.Events.EventRows.InsertAsync(connection, "propose-matrice-" + suffix, 10, status: "draft");
+        var proposalA = await connection.ExecuteScalarAsync<long>(
+            "insert into event_proposal (event_id, actor_id, proposed_by) values (@proposedEvent, @actorA, @account) returning id",
+            new { proposedEvent, actorA, account = repA.Id });
+        placeholders["{proposalA}"] = proposalA.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Listings and moderation: a pending revision and claim of A, an open invitation, an audit row with a snapshot.
         var invitation = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

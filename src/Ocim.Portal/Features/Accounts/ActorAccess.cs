@@ -52,6 +52,24 @@ public sealed class ActorAccess(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Whether this account's changes to the listing (and events proposed for it) skip moderation: staff, and the
+    /// representatives an administrator trusts for that listing.
+    /// </summary>
+    public async Task<bool> PublishesAtOnceAsync(ClaimsPrincipal user, long actorId, CancellationToken cancellationToken)
+    {
+        if (user.IsInRole(PortalRoles.Administrator) || user.IsInRole(PortalRoles.Curator))
+        {
+            return true;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select coalesce((select trusted from actor_representative where account_id = @accountId and actor_id = @actorId), false)",
+            new { accountId = AccountId(user), actorId },
+            cancellationToken: cancellationToken));
+    }
+
     /// <summary>The actors a representative speaks for, for their account page.</summary>
     public async Task<IReadOnlyList<RepresentedActor>> RepresentedAsync(long accountId, CancellationToken cancellationToken)
     {

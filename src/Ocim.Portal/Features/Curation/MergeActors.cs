@@ -157,6 +157,7 @@ public sealed class MergeActors(NpgsqlDataSource dataSource)
         delete from actor_representative where actor_id = @otherId;
 
         update actor_report set actor_id = @survivorId where actor_id = @otherId;
+        update event_proposal set actor_id = @survivorId where actor_id = @otherId;
         delete from actor_not_duplicate where actor_low = @otherId or actor_high = @otherId;
         """;
 

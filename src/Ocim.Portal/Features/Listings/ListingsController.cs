@@ -2,7 +2,6 @@ using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
-using Ocim.Portal.Data;
 using Ocim.Portal.Features.Accounts;
 
 namespace Ocim.Portal.Features.Listings;
@@ -70,19 +69,7 @@ public sealed class ListingsController(ActorAccess access, NpgsqlDataSource data
         }
     }
 
-    private async Task<bool> PublishesAtOnceAsync(long actorId, CancellationToken cancellationToken)
-    {
-        if (User.IsInRole(PortalRoles.Administrator) || User.IsInRole(PortalRoles.Curator))
-        {
-            return true;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select coalesce((select trusted from actor_representative where account_id = @accountId and actor_id = @actorId), false)",
-            new { accountId = ActorAccess.AccountId(User), actorId },
-            cancellationToken: cancellationToken));
-    }
+    private Task<bool> PublishesAtOnceAsync(long actorId, CancellationToken cancellationToken) => access.PublishesAtOnceAsync(User, actorId, cancellationToken);
 
     private async Task<IActionResult> PageAsync(long id, EditListingForm form, string? problem, CancellationToken cancellationToken)
     {

@@ -29,9 +29,25 @@ public sealed class MyRevision
     };
 }
 
-public sealed record MyListingsPage(IReadOnlyList<RepresentedActor> Actors, IReadOnlyList<MyRevision> Revisions);
+/// <summary>An event proposed for one of the account's listings (by this account or another representative), and where it stands.</summary>
+public sealed class MyEventProposal
+{
+    public long Id { get; init; }
+    public long ActorId { get; init; }
+    public required string ActorName { get; init; }
+    public required string Title { get; init; }
+    public required string Slug { get; init; }
+    public DateTime ProposedAt { get; init; }
+    public required string Status { get; init; }
+    public DateTime? DecidedAt { get; init; }
+    public string? DecisionNote { get; init; }
 
-/// <summary>« Mes fiches »: the actors an account speaks for and its last 100 proposed changes.</summary>
+    public string StatusLabel => EventProposals.ProposalLabels.Status(Status);
+}
+
+public sealed record MyListingsPage(IReadOnlyList<RepresentedActor> Actors, IReadOnlyList<MyRevision> Revisions, IReadOnlyList<MyEventProposal> EventProposals);
+
+/// <summary>« Mes fiches »: the actors an account speaks for, its last 100 proposed changes and the last 100 events proposed for its listings.</summary>
 public sealed class MyListings(NpgsqlDataSource dataSource, ActorAccess access)
 {
     public async Task<MyListingsPage> LoadAsync(long accountId, CancellationToken cancellationToken)
@@ -48,6 +64,17 @@ public sealed class MyListings(NpgsqlDataSource dataSource, ActorAccess access)
             """,
             new { accountId },
             cancellationToken: cancellationToken));
-        return new MyListingsPage(actors, revisions.AsList());
+        var proposals = await connection.QueryAsync<MyEventProposal>(new CommandDefinition(
+            """
+            select p.id, p.actor_id, a.name as actor_name, e.title, e.slug, p.proposed_at, p.status, p.decided_at, p.decision_note
+            from event_proposal p join actor a on a.id = p.actor_id join event e on e.id = p.event_id
+            where p.proposed_by = @accountId
+               or p.actor_id in (select actor_id from actor_representative where account_id = @accountId)
+            order by p.id desc
+            limit 100
+            """,
+            new { accountId },
+            cancellationToken: cancellationToken));
+        return new MyListingsPage(actors, revisions.AsList(), proposals.AsList());
     }
 }

@@ -20,7 +20,7 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
     public async Task<IActionResult> Index(string? type, string? departement, [FromServices] ListPendingItems queue, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
-        var kind = type is ListPendingItems.Revisions or ListPendingItems.Claims ? type : null;
+        var kind = type is ListPendingItems.Revisions or ListPendingItems.Claims or ListPendingItems.Events ? type : null;
         var department = departement is { Length: >= 2 and <= 3 } && departement.All(char.IsAsciiLetterOrDigit) ? departement.ToUpperInvariant() : null;
         var page = await queue.LoadAsync(Me, User.IsInRole(PortalRoles.Administrator), new QueueFilter(kind, department), cancellationToken);
         return View("Index", page);
