@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Npgsql;
+using Ocim.Portal.Infrastructure.Background;
 
 namespace Ocim.Portal.Features.Curation;
 
@@ -85,50 +86,23 @@ public sealed class DrainDuplicateCandidates(NpgsqlDataSource dataSource)
 /// (Curation:Duplicates:PollSeconds). A failed pass (the database restarting, a deadlock) is logged; its claim is
 /// rolled back with it, so the listings are computed at the next pass.
 /// </summary>
-public sealed partial class DuplicateCandidateWorker(DrainDuplicateCandidates drain, DuplicateCandidateSettings settings, ILogger<DuplicateCandidateWorker> logger) : BackgroundService
+public sealed partial class DuplicateCandidateWorker(DrainDuplicateCandidates drain, DuplicateCandidateSettings settings, ILogger<DuplicateCandidateWorker> logger) : PeriodicWorker(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => settings.WorkerEnabled;
+
+    protected override TimeSpan Interval => settings.PollInterval;
+
+    protected override string Name => "Duplicate candidates";
+
+    protected override async Task RunPassAsync(CancellationToken stoppingToken)
     {
-        if (!settings.WorkerEnabled)
+        var taken = await drain.DrainAllAsync(settings.BatchSize, stoppingToken);
+        if (taken > 0)
         {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var taken = await drain.DrainAllAsync(settings.BatchSize, stoppingToken);
-                if (taken > 0)
-                {
-                    LogDrained(logger, taken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A background loop must survive a failed pass (the database restarting…); the next one tries again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(settings.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            LogDrained(logger, taken);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate candidates computed for {Count} listings")]
     private static partial void LogDrained(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Duplicate candidates pass failed; the next one will try again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Ocim.Portal.Infrastructure.Background;
 using Ocim.Portal.Infrastructure.Mail;
 
 namespace Ocim.Portal.Features.Events;
@@ -81,55 +82,31 @@ public sealed class SendReminders(NpgsqlDataSource dataSource, EventSettings set
 /// The events' background work: reminders at every pass (Events:Housekeeping:IntervalSeconds, 15 minutes), and the
 /// retention purge once a night, at the first pass after 03:00 Paris time.
 /// </summary>
-public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, EventSettings settings, TimeProvider clock, ILogger<EventHousekeeping> logger) : BackgroundService
+public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, EventSettings settings, TimeProvider clock, ILogger<EventHousekeeping> logger) : PeriodicWorker(logger)
 {
     private DateOnly? lastPurge;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override bool Enabled => settings.HousekeepingEnabled;
+
+    protected override TimeSpan Interval => settings.HousekeepingInterval;
+
+    protected override string Name => "Events housekeeping";
+
+    protected override async Task RunPassAsync(CancellationToken stoppingToken)
     {
-        if (!settings.HousekeepingEnabled)
+        await using var scope = scopes.CreateAsyncScope();
+        var reminded = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
+        if (reminded > 0)
         {
-            return;
+            LogReminded(logger, reminded);
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        var paris = EventTime.ToParis(clock.GetUtcNow());
+        if (paris.Hour >= 3 && lastPurge != DateOnly.FromDateTime(paris.DateTime))
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var reminded = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
-                if (reminded > 0)
-                {
-                    LogReminded(logger, reminded);
-                }
-
-                var paris = EventTime.ToParis(clock.GetUtcNow());
-                if (paris.Hour >= 3 && lastPurge != DateOnly.FromDateTime(paris.DateTime))
-                {
-                    var erased = await scope.ServiceProvider.GetRequiredService<ErasePersonalData>().RunAsync(stoppingToken);
-                    lastPurge = DateOnly.FromDateTime(paris.DateTime);
-                    LogPurged(logger, erased, settings.RetentionMonths);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A background loop must survive a failed pass (the database restarting…); the next one tries again.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(settings.HousekeepingInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            var erased = await scope.ServiceProvider.GetRequiredService<ErasePersonalData>().RunAsync(stoppingToken);
+            lastPurge = DateOnly.FromDateTime(paris.DateTime);
+            LogPurged(logger, erased, settings.RetentionMonths);
         }
     }
 
@@ -138,7 +115,4 @@ public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, Event
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge: personal data of {Count} registrations erased ({Months} months after their event)")]
     private static partial void LogPurged(ILogger logger, int count, int months);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Events housekeeping pass failed; the next one will try again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
