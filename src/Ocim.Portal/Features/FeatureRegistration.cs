@@ -5,6 +5,7 @@ using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Moderation;
+using Ocim.Portal.Features.Privacy;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
 
@@ -55,6 +56,12 @@ internal static class FeatureRegistration
 
         // Events (issue 5)
         services.AddEventsFeature();
+
+        // Personal data: the notice's settings and the retention of claims, reports and sent e-mails (issue 7)
+        services.AddSingleton(provider => PrivacySettings.Read(provider.GetRequiredService<IConfiguration>()));
+        services.AddScoped<EraseDecidedRequests>();
+        // Registered by its own type: AddHostedService keeps one registration per implementation type.
+        services.AddHostedService<PrivacyHousekeeping>();
 
         // Listings taken in charge by actors, moderation (issue 6, part A)
         services.AddScoped<ProposeRevision>();

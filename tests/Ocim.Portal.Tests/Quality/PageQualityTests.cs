@@ -248,6 +248,82 @@ public sealed partial class PageQualityTests(QualitySite site) : IClassFixture<Q
         Assert.DoesNotContain("n'est pas encore publiée", page.QuerySelector("main")!.TextContent, StringComparison.Ordinal);
     }
 
+    /// <summary>The notices a form may link to: the portal's, and the events' (which ends with the same sections).</summary>
+    internal static readonly string[] PersonalDataNotices = ["/donnees-personnelles", "/evenements/donnees-personnelles"];
+
+    /// <summary>QUALITY.md P7: the sections every personal-data notice names, as the headings of its sections.</summary>
+    internal static readonly (string Topic, string Heading)[] NoticeSections =
+    [
+        ("legal basis", "Base légale"),
+        ("retention", "Durée de conservation"),
+        ("rights", "Vos droits"),
+        ("data protection officer", "Délégué à la protection des données"),
+        ("CNIL complaint", "Réclamation auprès de la CNIL"),
+    ];
+
+    [Fact]
+    public async Task Every_form_collecting_personal_data_links_to_a_notice_naming_basis_retention_rights_DPO_and_CNIL()
+    {
+        var pages = await site.FetchAllAsync();
+        var collecting = new List<string>();
+        var missing = new List<string>();
+
+        foreach (var page in pages.Where(p => !p.Page.Fragment))
+        {
+            var document = await ParseAsync(page.Html);
+            if (!CollectsPersonalData(document))
+            {
+                continue;
+            }
+
+            collecting.Add(page.Page.Path);
+            if (!LinksToNotice(document))
+            {
+                missing.Add(page.Page.ToString());
+            }
+        }
+
+        Assert.True(missing.Count == 0, "forms without a link to « Données personnelles » in their page:\n" + string.Join("\n", missing));
+        // The gate is worth something only if it sees the public forms that collect personal data.
+        Assert.Contains(collecting, p => p.EndsWith("/c-est-ma-structure", StringComparison.Ordinal));
+        Assert.Contains(collecting, p => p.EndsWith("/signaler", StringComparison.Ordinal));
+        Assert.Contains(collecting, p => p.EndsWith("/inscription", StringComparison.Ordinal));
+        Assert.Contains(collecting, p => p.StartsWith("/questionnaire/", StringComparison.Ordinal));
+
+        foreach (var path in PersonalDataNotices)
+        {
+            var notice = pages.Single(p => p.Page.Path == path && p.Page.Form is null);
+            var headings = (await ParseAsync(notice.Html)).QuerySelectorAll("main h2").Select(h => Html.Squash(h.TextContent)).ToList();
+            var absent = NoticeSections.Where(s => !headings.Contains(s.Heading)).Select(s => s.Topic).ToList();
+            Assert.True(absent.Count == 0, $"{path} has no section for: {string.Join(", ", absent)} (headings: {string.Join(" | ", headings)})");
+        }
+    }
+
+    [Fact]
+    public async Task The_personal_data_gate_sees_a_form_without_its_notice()
+    {
+        var withoutLink = await ParseAsync("<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body><main><form><input type=\"email\" name=\"Adresse\"></form></main><footer><a href=\"/donnees-personnelles\">Données personnelles</a></footer></body></html>");
+        var withLink = await ParseAsync("<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body><main><form><input name=\"Nom\" autocomplete=\"name\"></form><p><a href=\"/donnees-personnelles\">Données personnelles</a></p></main></body></html>");
+        var search = await ParseAsync("<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body><main><form><input type=\"search\" name=\"q\"></form></main></body></html>");
+
+        Assert.True(CollectsPersonalData(withoutLink));
+        Assert.False(LinksToNotice(withoutLink), "the footer's link does not count: the form's page must say it");
+        Assert.True(CollectsPersonalData(withLink));
+        Assert.True(LinksToNotice(withLink));
+        Assert.False(CollectsPersonalData(search));
+    }
+
+    /// <summary>A form with a field for an address, a telephone number or a person's name.</summary>
+    private static bool CollectsPersonalData(IDocument document) =>
+        document.QuerySelectorAll("main form input, main form textarea").Any(field =>
+            field.GetAttribute("type") is "email" or "tel"
+            || field.GetAttribute("autocomplete") is "name" or "email" or "tel" or "username" or "given-name" or "family-name"
+            || field.GetAttribute("name") is "Email" or "FullName" or "Phone" or "DisplayName");
+
+    /// <summary>A link to a notice in the page's own content (the footer's link, on every page, does not count).</summary>
+    private static bool LinksToNotice(IDocument document) =>
+        document.QuerySelectorAll("main a[href]").Any(a => PersonalDataNotices.Contains(a.GetAttribute("href")));
+
     /// <summary>The text a person reads or hears: text nodes outside script and style, plus the attributes read aloud or shown.</summary>
     internal static async Task<string> VisibleTextAsync(string html)
     {

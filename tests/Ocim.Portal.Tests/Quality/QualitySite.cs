@@ -202,6 +202,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Zones blanches d'un département", "/territoires/departement/21/couverture?cercle=1"),
         new("Sources des données", "/territoires/sources"),
         new("Déclaration d'accessibilité", "/accessibilite", Database: false),
+        new("Données personnelles", "/donnees-personnelles", Database: false),
         new("Connexion", "/connexion", Database: false),
         new("Connexion, formulaire vide", "/connexion", Form: new("/connexion")),
         new("Connexion refusée", "/connexion", Form: new("/connexion", ("Email", "inconnu@exemple.test"), ("Password", "une phrase de passe inconnue ici"))),

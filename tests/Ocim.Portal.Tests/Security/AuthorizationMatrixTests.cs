@@ -67,6 +67,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("*", "/health/live", "/health/live", Access.Public),
         new("*", "/health/ready", "/health/ready", Access.Public),
         new("GET", "/accessibilite", "/accessibilite", Access.Public),
+        new("GET", "/donnees-personnelles", "/donnees-personnelles", Access.Public),
 
         // Accounts
         new("GET", "/connexion", "/connexion", Access.Public),

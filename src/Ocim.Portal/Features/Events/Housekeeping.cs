@@ -84,7 +84,7 @@ public sealed class SendReminders(NpgsqlDataSource dataSource, EventSettings set
 /// </summary>
 public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, EventSettings settings, TimeProvider clock, ILogger<EventHousekeeping> logger) : PeriodicWorker(logger)
 {
-    private DateOnly? lastPurge;
+    private readonly NightlyGate nightly = new();
 
     protected override bool Enabled => settings.HousekeepingEnabled;
 
@@ -101,11 +101,11 @@ public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, Event
             LogReminded(logger, reminded);
         }
 
-        var paris = EventTime.ToParis(clock.GetUtcNow());
-        if (paris.Hour >= 3 && lastPurge != DateOnly.FromDateTime(paris.DateTime))
+        var now = clock.GetUtcNow();
+        if (nightly.IsDue(now))
         {
             var erased = await scope.ServiceProvider.GetRequiredService<ErasePersonalData>().RunAsync(stoppingToken);
-            lastPurge = DateOnly.FromDateTime(paris.DateTime);
+            nightly.Done(now);
             LogPurged(logger, erased, settings.RetentionMonths);
         }
     }

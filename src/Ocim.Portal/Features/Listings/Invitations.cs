@@ -104,7 +104,7 @@ public static class Invitations
             """.ReplaceLineEndings("\n")), cancellationToken);
         await AuditTrail.WriteAsync(connection, transaction, new AuditEntry(
             "invitation.sent", request.ActorId is null ? "invitation" : "actor", request.ActorId ?? id, request.CreatedBy,
-            new Dictionary<string, object?> { ["invitation"] = id, ["email"] = request.Email.Trim(), ["purpose"] = request.Purpose, ["role"] = request.StaffRole }),
+            new Dictionary<string, object?> { ["invitation"] = id, ["purpose"] = request.Purpose, ["role"] = request.StaffRole }),
             requestId, cancellationToken);
         return id;
     }

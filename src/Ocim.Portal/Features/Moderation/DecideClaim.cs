@@ -93,7 +93,7 @@ public sealed class DecideClaim(NpgsqlDataSource dataSource, TimeProvider clock)
 
         await AuditTrail.WriteAsync(connection, transaction, new AuditEntry(
             approve ? "actor.claim.approved" : "actor.claim.rejected", "actor", claim.ActorId, deciderId,
-            new Dictionary<string, object> { ["claim"] = claimId, ["email"] = claim.Email }, Message: note), requestId, cancellationToken);
+            new Dictionary<string, object> { ["claim"] = claimId }, Message: note), requestId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return DecisionOutcome.Done;
     }

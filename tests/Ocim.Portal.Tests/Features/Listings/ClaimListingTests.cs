@@ -36,6 +36,10 @@ public sealed class ClaimListingTests(DatabaseFixture database) : IClassFixture<
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from invitation where actor_id = @actor and email = 'sam@museum.test' and purpose = 'representative'", new { actor }));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("select count(*) from outbox_message where kind = 'invitation' and recipient = 'sam@museum.test'"));
         Assert.Equal("approved", await connection.ExecuteScalarAsync<string>("select status from actor_claim where id = @claim", new { claim }));
+        // The audit trail outlives the request (deleted after its retention): it names the request, never the person.
+        var audit = (await connection.QueryAsync<string>("select row_to_json(a)::text from audit_log a where entity_id = @actor", new { actor })).ToList();
+        Assert.Contains(audit, row => row.Contains("actor.claim.approved", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, row => row.Contains("sam@museum.test", StringComparison.Ordinal) || row.Contains("Sam Directrice", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -64,6 +68,9 @@ public sealed class ClaimListingTests(DatabaseFixture database) : IClassFixture<
         var body = await connection.ExecuteScalarAsync<string>("select body from outbox_message where kind = 'claim-rejected' and recipient = 'alex@ailleurs.test'");
         Assert.Contains("Écrivez-nous depuis l'adresse du muséum.", body, StringComparison.Ordinal);
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("select count(*) from invitation where actor_id = @actor", new { actor }));
+        var audit = (await connection.QueryAsync<string>("select row_to_json(a)::text from audit_log a where entity_id = @actor", new { actor })).ToList();
+        Assert.Contains(audit, row => row.Contains("actor.claim.rejected", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, row => row.Contains("alex@ailleurs.test", StringComparison.Ordinal));
     }
 
     [Fact]
