@@ -19,7 +19,7 @@ var builder = WebApplication.CreateBuilder(command.RemainingArgs);
 
 builder.AddPortalLogging();
 builder.AddPortalDataProtection();
-builder.Services.AddPortalDatabase();
+builder.Services.AddPortalDatabase(servesVisitors: command.Name is null);
 builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
 builder.Services.TryAddSingleton(TimeProvider.System);
