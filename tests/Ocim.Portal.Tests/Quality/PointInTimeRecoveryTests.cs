@@ -137,6 +137,64 @@ public sealed class PointInTimeRecoveryTests(ThrowawayCluster cluster, ITestOutp
     }
 
     [Fact]
+    public async Task A_base_backup_never_overwrites_a_folder()
+    {
+        var existing = Path.Combine(cluster.State, "basebackups", "existing");
+        Directory.CreateDirectory(existing);
+        await File.WriteAllTextAsync(Path.Combine(existing, "notes.txt"), "à garder");
+
+        var refused = await cluster.PortalAsync("db", "basebackup", existing);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("already exists: a base backup is never overwritten", refused.Output, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(existing).Select(Path.GetFileName));
+        Assert.False(Directory.Exists(existing + ".partial"));
+        Directory.Delete(existing, recursive: true);
+    }
+
+    [Fact]
+    public async Task Archiving_never_overwrites_a_segment_and_resumes_once_the_stray_file_is_gone()
+    {
+        var status = await cluster.PortalAsync("db", "archive", "status");
+        Assert.True(status.ExitCode == 0, status.Output);
+        Assert.Contains("WAL archiving: on", status.Output, StringComparison.Ordinal);
+
+        await using var connection = await cluster.OpenAsync();
+        // A record first, so that the current position is inside the segment to come, not at the end of an archived one.
+        var segment = await connection.ExecuteScalarAsync<string>(
+            "select pg_walfile_name(pg_logical_emit_message(false, 'ocim-drill', 'stray'))");
+        var stray = Path.Combine(cluster.State, "wal-archive", segment!);
+        await using (var file = new FileStream(stray, FileMode.CreateNew))
+        {
+            await file.WriteAsync("un autre segment du même nom"u8.ToArray());
+        }
+        var failuresBefore = await connection.ExecuteScalarAsync<long>("select failed_count from pg_stat_archiver");
+        try
+        {
+            await connection.ExecuteAsync("select pg_switch_wal()");
+            var deadline = Stopwatch.StartNew();
+            while (await connection.ExecuteScalarAsync<long>("select failed_count from pg_stat_archiver") == failuresBefore)
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the archiver did not report the refused segment");
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(segment, await connection.ExecuteScalarAsync<string>("select last_failed_wal from pg_stat_archiver"));
+            Assert.Equal("un autre segment du même nom", await File.ReadAllTextAsync(stray));
+            var failing = await cluster.PortalAsync("db", "archive", "status");
+            Assert.Contains($"failures, last {segment} at", failing.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(stray);
+        }
+
+        // The segment waits for its turn: once the stray file is gone, it is archived whole, then the next ones.
+        await cluster.ArchiveCurrentSegmentAsync();
+        Assert.Equal(16L * 1024 * 1024, new FileInfo(stray).Length);
+    }
+
+    [Fact]
     public async Task Refuses_to_archive_or_restore_the_server_of_PORTAL_DB()
     {
         var refused = await cluster.PortalAsync(new Dictionary<string, string> { ["PORTAL_DB"] = cluster.ConnectionString }, "db", "archive", "on");
@@ -279,6 +337,9 @@ public sealed class ThrowawayCluster : IAsyncLifetime
     public async Task ArchiveCurrentSegmentAsync()
     {
         await using var connection = await OpenAsync();
+        // A WAL record first: with nothing written since the last switch, pg_switch_wal would switch nothing and
+        // the archiver (asleep after failures) would not be woken.
+        await connection.ExecuteAsync("select pg_logical_emit_message(false, 'ocim-drill', 'switch')");
         var segment = await connection.ExecuteScalarAsync<string>("select pg_walfile_name(pg_switch_wal())");
         var file = Path.Combine(State, "wal-archive", segment!);
         var deadline = Stopwatch.StartNew();
