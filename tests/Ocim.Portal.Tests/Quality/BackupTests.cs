@@ -116,6 +116,44 @@ public sealed class BackupTests(DatabaseFixture database) : IClassFixture<Databa
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from pg_tables where tablename = 'old_data'"));
     }
 
+    [Fact]
+    public async Task A_nightly_backup_with_keep_days_removes_only_this_databases_older_backups_of_that_folder()
+    {
+        var sourceName = NewDatabaseName();
+        await ExecuteAdminAsync($"create database {sourceName}");
+        await ExecuteAsync(sourceName, "create table visit (id int primary key); insert into visit values (1)");
+        var nightly = Directory.CreateDirectory(Path.Combine(folder, "nuits")).FullName;
+        string Old(string name, int days)
+        {
+            var path = Path.Combine(nightly, name);
+            File.WriteAllText(path, "ancienne sauvegarde");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-days));
+            return path;
+        }
+
+        var expired = Old($"{sourceName}-20200101T021500Z.dump", 40);
+        var recent = Old($"{sourceName}-20261101T021500Z.dump", 20);
+        var otherDatabase = Old("autre_base-20200101T021500Z.dump", 40);
+        var notABackup = Old("notes.txt", 40);
+
+        var refused = await PortalAsync(sourceName, "db", "backup", Path.Combine(nightly, $"{sourceName}-refus.dump"), "--keep-days", "zero");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("--keep-days 'zero'", refused.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(nightly, $"{sourceName}-refus.dump")));
+        Assert.True(File.Exists(expired), "a refused command removes nothing");
+
+        var tonight = Path.Combine(nightly, $"{sourceName}-20261121T021500Z.dump");
+        var backup = await PortalAsync(sourceName, "db", "backup", tonight, "--keep-days", "30");
+
+        Assert.True(backup.ExitCode == 0, backup.Output);
+        Assert.True(File.Exists(tonight));
+        Assert.False(File.Exists(expired), backup.Output);
+        Assert.True(File.Exists(recent));
+        Assert.True(File.Exists(otherDatabase));
+        Assert.True(File.Exists(notABackup));
+        Assert.Contains("1 backup(s)", backup.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the repository's ./portal with PORTAL_DB set to one database of the test server.</summary>
     private static async Task<(int ExitCode, string Output)> PortalAsync(string databaseName, params string[] arguments)
     {
