@@ -8,7 +8,8 @@ namespace Ocim.Portal.Tests.Infrastructure;
 /// outage without stopping the server the other test classes use. Cutting closes every open connection and
 /// refuses new ones, as a stopped server does; restoring listens again on the same port. Freezing keeps every
 /// connection open (and accepts new ones) but holds every byte, in both directions, as a database that hangs does;
-/// thawing delivers what was held, in order, then goes on.
+/// thawing delivers what was held, in order, then goes on. <see cref="DropAfterNextCommit"/> makes one COMMIT
+/// ambiguous: the server receives it and commits, the client never hears the answer (QUALITY.md D6).
 /// </summary>
 public sealed class TcpToggleProxy : IAsyncDisposable
 {
@@ -18,6 +19,10 @@ public sealed class TcpToggleProxy : IAsyncDisposable
     private TcpListener? listener;
     private CancellationTokenSource? running;
     private TaskCompletionSource? frozen;
+    private TaskCompletionSource? dropAfterCommit;
+
+    /// <summary>The simple-protocol COMMIT that Npgsql's transactions send: 'Q', its length, the text and a zero.</summary>
+    private static readonly byte[] CommitQuery = [(byte)'Q', 0, 0, 0, 11, .. "COMMIT"u8, 0];
 
     public TcpToggleProxy(string host, int port)
     {
@@ -59,6 +64,20 @@ public sealed class TcpToggleProxy : IAsyncDisposable
         }
 
         held?.TrySetResult();
+    }
+
+    /// <summary>
+    /// The next COMMIT a client sends reaches the server, which commits it; the client's connection is reset before
+    /// the answer can come back, so the client cannot know whether its transaction was committed. The task
+    /// completes once that has happened.
+    /// </summary>
+    public Task DropAfterNextCommit()
+    {
+        lock (gate)
+        {
+            dropAfterCommit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return dropAfterCommit.Task;
+        }
     }
 
     public void Cut()
@@ -121,14 +140,15 @@ public sealed class TcpToggleProxy : IAsyncDisposable
                 open.Add(outgoing);
             }
 
-            _ = PumpAsync(incoming, outgoing, cancellationToken);
-            _ = PumpAsync(outgoing, incoming, cancellationToken);
+            _ = PumpAsync(incoming, outgoing, towardsServer: true, cancellationToken);
+            _ = PumpAsync(outgoing, incoming, towardsServer: false, cancellationToken);
         }
     }
 
-    private async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    private async Task PumpAsync(TcpClient from, TcpClient to, bool towardsServer, CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
+        var leaveServerOpen = false;
         try
         {
             var source = from.GetStream();
@@ -143,6 +163,20 @@ public sealed class TcpToggleProxy : IAsyncDisposable
                     break;
                 }
 
+                if (towardsServer && TakeCommitToDrop(buffer.AsSpan(0, read)) is { } dropped)
+                {
+                    // The client first: reset, so that nothing the server answers can reach it. Then the COMMIT
+                    // goes to the server, followed by an orderly end of the stream, which it reads after committing.
+                    from.Client.LingerState = new LingerOption(true, 0);
+                    from.Dispose();
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    to.Client.Shutdown(SocketShutdown.Send);
+                    // The server's connection closes when its answer finds the client gone (the other pump), after the commit.
+                    leaveServerOpen = true;
+                    dropped.TrySetResult();
+                    break;
+                }
+
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
         }
@@ -153,7 +187,26 @@ public sealed class TcpToggleProxy : IAsyncDisposable
         finally
         {
             from.Dispose();
-            to.Dispose();
+            if (!leaveServerOpen)
+            {
+                to.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The armed drop, taken (once) when this chunk holds a COMMIT; null otherwise.</summary>
+    private TaskCompletionSource? TakeCommitToDrop(ReadOnlySpan<byte> chunk)
+    {
+        lock (gate)
+        {
+            if (dropAfterCommit is null || chunk.IndexOf(CommitQuery) < 0)
+            {
+                return null;
+            }
+
+            var armed = dropAfterCommit;
+            dropAfterCommit = null;
+            return armed;
         }
     }
 
