@@ -301,7 +301,7 @@ public sealed partial class MyDataTests : IClassFixture<DatabaseFixture>, IDispo
     }
 
     [Fact]
-    public async Task The_form_links_the_notice_and_says_how_long_the_link_lasts_and_the_event_pages_link_the_form()
+    public async Task The_form_links_the_notice_and_says_how_long_the_link_lasts_and_the_notice_and_confirmation_link_the_form()
     {
         using var client = portal.NewClient();
 
@@ -312,6 +312,14 @@ public sealed partial class MyDataTests : IClassFixture<DatabaseFixture>, IDispo
         Assert.Contains("valable 24 heures", Html.Squash(page.Body!.TextContent), StringComparison.Ordinal);
         var (_, notice) = await client.GetPageAsync("/evenements/donnees-personnelles");
         Assert.NotNull(notice.QuerySelector("#droits ~ p a[href='/mes-donnees']"));
+
+        await using var connection = await database.OpenAsync();
+        await EventRows.InsertAsync(connection, "lien-mes-donnees", 5);
+        using var visitor = portal.NewVisitor();
+        await visitor.OpenFormAsync("lien-mes-donnees");
+        using var registered = await visitor.SubmitAsync("Noa Lien", "noa.lien@example.org");
+        var (_, confirmation) = await visitor.Client.GetPageAsync(registered.Headers.Location!.OriginalString);
+        Assert.NotNull(confirmation.QuerySelector("a[href='/mes-donnees']"));
     }
 
     private static string Path(string token) => "/mes-donnees/" + token;
