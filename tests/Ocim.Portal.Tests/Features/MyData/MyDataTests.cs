@@ -180,6 +180,32 @@ public sealed partial class MyDataTests : IClassFixture<DatabaseFixture>, IDispo
     }
 
     [Fact]
+    public async Task Requests_beyond_the_per_client_limit_answer_429_with_retry_after()
+    {
+        using var limited = new EventPortal(database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["Mail:Outbox:Enabled"] = "false",
+            ["Events:Housekeeping:Enabled"] = "false",
+            ["Portal:RateLimits:mes-donnees:PerMinute"] = "2",
+        });
+        using var client = limited.NewClient();
+        var token = await client.TokenAsync("/mes-donnees");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostFormAsync("/mes-donnees", [new("Email", $"limite{i}@example.org")], token);
+            statuses.Add(response.StatusCode);
+            if (i == 2)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
     public async Task An_expired_link_answers_410_in_French_and_offers_a_new_one()
     {
         await using var connection = await database.OpenAsync();
