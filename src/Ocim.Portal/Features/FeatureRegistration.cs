@@ -5,6 +5,7 @@ using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Moderation;
+using Ocim.Portal.Features.MyData;
 using Ocim.Portal.Features.Privacy;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
@@ -79,6 +80,9 @@ internal static class FeatureRegistration
         services.AddScoped<Campaigns.ManageCampaigns>();
         services.AddScoped<Campaigns.CampaignStatistics>();
         services.AddScoped<Campaigns.AnswerQuestionnaire>();
+
+        // « Mes données »: right of access to one's registrations
+        services.AddMyDataFeature();
         return services;
     }
 }

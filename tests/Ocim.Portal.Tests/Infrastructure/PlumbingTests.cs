@@ -18,6 +18,9 @@ public sealed class PlumbingTests
     [InlineData("/territoires/commune/21231", "/territoires/commune/21231")]
     [InlineData("/inscription/annuler/Zk3vQm9pX2hQy7LrT0aBcDeFgHiJ", "/inscription/annuler/***")]
     [InlineData("/inscription/annuler/Zk3vQm9pX2hQy7LrT0aBcDeFgHiJ/confirmer", "/inscription/annuler/***/confirmer")]
+    [InlineData("/mes-donnees/Zk3vQm9pX2hQy7LrT0aBcDeFgHiJ.json", "/mes-donnees/***.json")]
+    [InlineData("/mes-donnees/Zk3vQm9pX2hQy7LrT0aBcDeFgHiJ.csv", "/mes-donnees/***.csv")]
+    [InlineData("/evenements/atelier-de-mediation-scientifique.ics", "/evenements/***.ics")]
     public void Tokens_in_paths_are_masked_in_logs(string path, string logged) =>
         Assert.Equal(logged, RequestLoggingMiddleware.SafePath(path));
 

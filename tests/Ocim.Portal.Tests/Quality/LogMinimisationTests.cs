@@ -9,9 +9,9 @@ namespace Ocim.Portal.Tests.Quality;
 
 /// <summary>
 /// QUALITY P4: the application's logs hold no personal data and no secret. A visitor registers, cancels through their
-/// link and claims a listing; a curator fails to sign in, then signs in and approves the claim; then every line the
-/// app logged (all levels from Information up) is searched for the e-mails (and their local parts), names, passwords,
-/// the cancel token and the registration's key.
+/// link, opens « Mes données »; another claims a listing; a curator fails to sign in, then signs in and approves the
+/// claim; then every line the app logged (all levels from Information up) is searched for the e-mails (and their local
+/// parts), names, passwords, the cancel token, the registration's key and the « Mes données » link.
 /// </summary>
 public sealed partial class LogMinimisationTests(DatabaseFixture database) : IClassFixture<DatabaseFixture>
 {
@@ -48,6 +48,27 @@ public sealed partial class LogMinimisationTests(DatabaseFixture database) : ICl
             Assert.Equal(HttpStatusCode.SeeOther, cancelled.StatusCode);
         }
 
+        // The same visitor asks for « Mes données », opens the mailed link and downloads both files.
+        using (var asked = await visitor.Client.SubmitAsync("/mes-donnees", "/mes-donnees", ("Email", "Alix.Inscrite-P4@example.org")))
+        {
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        }
+
+        var dataBody = await connection.QuerySingleAsync<string>("select body from outbox_message where kind = 'my-data-link'");
+        var dataToken = MyDataLink().Match(dataBody).Groups[1].Value;
+        Assert.NotEmpty(dataToken);
+        secrets.Add(dataToken);
+        using (var opened = await visitor.Client.SubmitAsync("/mes-donnees/" + dataToken, "/mes-donnees/" + dataToken))
+        {
+            Assert.Equal(HttpStatusCode.SeeOther, opened.StatusCode);
+        }
+
+        foreach (var download in new[] { ".json", ".csv" })
+        {
+            using var file = await visitor.Client.GetAsync(new Uri("/mes-donnees/" + dataToken + download, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        }
+
         // Another visitor says « c'est ma structure ».
         using var claimant = factory.CreatePageClient();
         var claimPath = $"/acteurs/{actor}/c-est-ma-structure";
@@ -77,6 +98,7 @@ public sealed partial class LogMinimisationTests(DatabaseFixture database) : ICl
         // The scenario was logged (its requests are there, their secrets masked): the search below looks at something.
         Assert.Contains(logs, l => l.Contains("POST /inscription/annuler/***", StringComparison.Ordinal));
         Assert.Contains(logs, l => l.Contains("POST /connexion", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Contains("GET /mes-donnees/***.json", StringComparison.Ordinal));
         var leaks = (from line in logs
                      from secret in secrets
                      where line.Contains(secret, StringComparison.OrdinalIgnoreCase)
@@ -86,4 +108,7 @@ public sealed partial class LogMinimisationTests(DatabaseFixture database) : ICl
 
     [GeneratedRegex(@"/inscription/annuler/([A-Za-z0-9_-]+)")]
     private static partial Regex CancelLink();
+
+    [GeneratedRegex(@"/mes-donnees/([A-Za-z0-9_-]+)")]
+    private static partial Regex MyDataLink();
 }

@@ -43,6 +43,12 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
     /// <summary>The personal link of the seeded survey campaign (campaign 1, on the listing).</summary>
     public const string QuestionnaireToken = "Qualite-du-questionnaire-0123456789abcdefgh";
 
+    /// <summary>« Mes données » links of <see cref="MyDataEmail"/>: not opened yet, opened (its data shown), expired.</summary>
+    public const string MyDataReadyToken = "Qualite-mes-donnees-pret-0123456789abcdefgh";
+    public const string MyDataOpenToken = "Qualite-mes-donnees-ouvert-0123456789abcdef";
+    public const string MyDataExpiredToken = "Qualite-mes-donnees-expire-0123456789abcdef";
+    public const string MyDataEmail = "lea.qualite@example.org";
+
     /// <summary>A curator's account (staff pages), with <see cref="TestAccounts.Password"/>.</summary>
     public const string Curator = "curatrice.qualite@exemple.test";
 
@@ -56,6 +62,9 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         ["Portal:RateLimits:signalement:PerMinute"] = "1000",
         ["Portal:RateLimits:revendication:PerMinute"] = "1000",
         ["Portal:RateLimits:questionnaire:PerMinute"] = "1000",
+        ["Portal:RateLimits:mes-donnees:PerMinute"] = "1000",
+        // The opened « Mes données » link stays readable however long the gates take.
+        ["MyData:OpenMinutes"] = "1440",
     };
 
     private readonly Lock gate = new();
@@ -104,6 +113,23 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
             insert into campaign_recipient (campaign_id, actor_id) select 1, id from actor where id <> @listing;
             """, new { listing, hash = Ocim.Portal.Features.Campaigns.CampaignTokens.Hash(QuestionnaireToken) });
         var (eventId, _) = await Features.Events.EventRows.InsertAsync(connection, "atelier-qualite", 20, title: "Atelier « qualité » des médiateurs");
+        // A registration and three « Mes données » links of its address (the tokens' hashes, as the app stores them).
+        await Dapper.SqlMapper.ExecuteAsync(connection, """
+            insert into registration (session_id, status, full_name, email, organisation, role, consent_at, idempotency_key, cancel_token_hash, confirmed_at)
+            select s.id, 'confirmed', 'Léa Qualité', @email, 'Muséum de Dijon', 'Médiatrice', now(), gen_random_uuid(), sha256(convert_to('qualite', 'UTF8')), now()
+            from event_session s where s.event_id = @eventId;
+            insert into data_access_token (email, token_hash, created_at, expires_at, used_at) values
+                (@email, @ready, now(), now() + interval '1 day', null),
+                (@email, @open, now(), now() + interval '1 day', now()),
+                (@email, @expired, now() - interval '2 days', now() - interval '1 day', null);
+            """, new
+        {
+            email = MyDataEmail,
+            eventId,
+            ready = Ocim.Portal.Features.Events.RegistrationTokens.Hash(MyDataReadyToken),
+            open = Ocim.Portal.Features.Events.RegistrationTokens.Hash(MyDataOpenToken),
+            expired = Ocim.Portal.Features.Events.RegistrationTokens.Hash(MyDataExpiredToken),
+        });
         await Features.Events.EventRows.InsertAsync(connection, "atelier-passe-qualite", 20, [DateTimeOffset.UtcNow.AddDays(-30)], title: "Atelier passé");
         portal = new PortalFactory(ConnectionString, Settings);
         var curator = await TestAccounts.CreateAsync(portal, Curator, PortalRoles.Curator);
@@ -259,6 +285,13 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
         new("Inscription, formulaire incomplet", "/evenements/atelier-qualite/inscription", Status: 400,
             Form: new("/evenements/atelier-qualite/inscription", ("FullName", ""), ("Email", "pas-une-adresse"))),
         new("Données personnelles des inscriptions", "/evenements/donnees-personnelles", Database: false),
+        new("Mes données", "/mes-donnees", Database: false),
+        new("Mes données, adresse refusée", "/mes-donnees", Status: 400, Form: new("/mes-donnees", ("Email", "pas-une-adresse"))),
+        new("Mes données, demande enregistrée", "/mes-donnees", Form: new("/mes-donnees", ("Email", MyDataEmail))),
+        new("Mes données, lien à ouvrir", "/mes-donnees/" + MyDataReadyToken),
+        new("Mes données, inscriptions", "/mes-donnees/" + MyDataOpenToken),
+        new("Mes données, lien expiré", "/mes-donnees/" + MyDataExpiredToken, Status: 410),
+        new("Mes données, lien introuvable", "/mes-donnees/" + new string('A', 43), Status: 404),
         new("Gestion des événements", "/gestion/evenements", Account: Curator),
         new("Nouvel événement", "/gestion/evenements/nouveau", Account: Curator),
         new("Événement à modifier", $"/gestion/evenements/{eventId}", Account: Curator),

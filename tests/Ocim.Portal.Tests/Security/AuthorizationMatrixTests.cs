@@ -126,6 +126,14 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/evenements/donnees-personnelles", "/evenements/donnees-personnelles", Access.Public),
         new("GET", "/evenements/{slug}", "/evenements/{event}", Access.Public),
         new("GET", "/evenements/{slug}.ics", "/evenements/{event}.ics", Access.Public),
+        // « Mes données »: {myData} is a mailed link, not opened yet, of the registration above; it is the credential
+        // (an unknown one is a 404 for all). Its GETs come before its POST, which opens it.
+        new("GET", "/mes-donnees", "/mes-donnees", Access.Public),
+        new("POST", "/mes-donnees", "/mes-donnees", Access.Public),
+        new("GET", "/mes-donnees/{token}", "/mes-donnees/{myData}", Access.Public),
+        new("GET", "/mes-donnees/{token}.json", "/mes-donnees/{myData}.json", Access.Public),
+        new("GET", "/mes-donnees/{token}.csv", "/mes-donnees/{myData}.csv", Access.Public),
+        new("POST", "/mes-donnees/{token}", "/mes-donnees/{myData}", Access.Public),
         new("GET", "/gestion/evenements", "/gestion/evenements", Access.Staff),
         new("GET", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
         new("POST", "/gestion/evenements/nouveau", "/gestion/evenements/nouveau", Access.Staff),
@@ -215,6 +223,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
             ["Portal:RateLimits:signalement:PerMinute"] = "1000",
             ["Portal:RateLimits:questionnaire:PerMinute"] = "1000",
             ["Events:RegistrationRateLimit:PermitLimit"] = "1000",
+            ["Portal:RateLimits:mes-donnees:PerMinute"] = "1000",
         });
         await using var connection = await database.OpenAsync();
         var actorA = await ActorRows.InsertAsync(connection, "Muséum de l'acteur A", 1, "museum", 5.0415, 47.322, "21231");
@@ -239,6 +248,11 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{event}"] = eventSlug;
         placeholders["{registration}"] = key.ToString("N");
         placeholders["{token}"] = registrationToken;
+        var myData = Portal.Features.Events.RegistrationTokens.NewToken();
+        await connection.ExecuteAsync(
+            "insert into data_access_token (email, token_hash, created_at, expires_at) values (@email, @hash, now(), now() + interval '1 day')",
+            new { email = $"inscrite-{key:N}@exemple.test", hash = Portal.Features.Events.RegistrationTokens.Hash(myData) });
+        placeholders["{myData}"] = myData;
 
         // A campaign with one listing (A) and its personal link: the token is made here, its hash stored as the app does.
         var campaign = await connection.ExecuteScalarAsync<long>(

@@ -30,7 +30,8 @@ internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILo
 
     internal static string SafePath(PathString path) => TokenSegment().Replace(path.Value ?? "/", "***");
 
-    [GeneratedRegex("(?<=/)[A-Za-z0-9_-]{24,}(?=/|$)")]
+    // A token may carry an extension (/mes-donnees/{token}.json): the segment is masked up to its dot.
+    [GeneratedRegex(@"(?<=/)[A-Za-z0-9_-]{24,}(?=/|$|\.)")]
     private static partial Regex TokenSegment();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMs:0.0} ms")]
