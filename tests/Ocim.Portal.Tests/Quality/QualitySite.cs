@@ -121,7 +121,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
             insert into data_access_token (email, token_hash, created_at, expires_at, used_at) values
                 (@email, @ready, now(), now() + interval '1 day', null),
                 (@email, @open, now(), now() + interval '1 day', now()),
-                (@email, @expired, now() - interval '2 days', now() - interval '1 day', null);
+                (@email, @expired, now() - interval '25 hours', now() - interval '1 hour', null);
             """, new
         {
             email = MyDataEmail,

@@ -10,10 +10,16 @@ namespace Ocim.Portal.Features.Privacy;
 /// Pending ones stay: curators still have to read them. The audit trail keeps the decision with the request's number
 /// and the curator's account, never the requester's name or address. The outbox's log of sent and given-up e-mails
 /// (recipient, subject) goes <see cref="PrivacySettings.SentMailRetentionMonths"/> after the message was written;
-/// pending ones are still to send. Idempotent: a second run deletes nothing.
+/// pending ones are still to send. A « Mes données » link request (address, token hash) goes
+/// <see cref="ExpiredLinkDays"/> day after its link expired, even if nobody asks a link again (until then an old link
+/// says « expiré », not « inconnu »).
+/// Idempotent: a second run deletes nothing.
 /// </summary>
 public sealed class EraseDecidedRequests(NpgsqlDataSource dataSource, PrivacySettings settings, TimeProvider clock)
 {
+    /// <summary>As the request form does when it cleans up (decision 0023): a day after the link can no longer be used.</summary>
+    public const int ExpiredLinkDays = 1;
+
     public async Task<ErasedRequests> RunAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -28,9 +34,12 @@ public sealed class EraseDecidedRequests(NpgsqlDataSource dataSource, PrivacySet
         var mails = await connection.ExecuteAsync(new CommandDefinition(
             "delete from outbox_message where status in ('sent', 'failed') and created_at < @cutoff",
             new { cutoff = now.AddMonths(-settings.SentMailRetentionMonths).UtcDateTime }, transaction, cancellationToken: cancellationToken));
+        var links = await connection.ExecuteAsync(new CommandDefinition(
+            "delete from data_access_token where expires_at < @cutoff",
+            new { cutoff = now.AddDays(-ExpiredLinkDays).UtcDateTime }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new ErasedRequests(claims, reports, mails);
+        return new ErasedRequests(claims, reports, mails, links);
     }
 }
 
-public sealed record ErasedRequests(int Claims, int Reports, int Mails);
+public sealed record ErasedRequests(int Claims, int Reports, int Mails, int Links);

@@ -24,9 +24,9 @@ public sealed partial class PrivacyHousekeeping(IServiceScopeFactory scopes, Pri
         await using var scope = scopes.CreateAsyncScope();
         var erased = await scope.ServiceProvider.GetRequiredService<EraseDecidedRequests>().RunAsync(stoppingToken);
         nightly.Done(now);
-        LogErased(logger, erased.Claims, erased.Reports, erased.Mails);
+        LogErased(logger, erased.Claims, erased.Reports, erased.Mails, erased.Links);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge: {Claims} decided claims, {Reports} handled reports and {Mails} old e-mails deleted")]
-    private static partial void LogErased(ILogger logger, int claims, int reports, int mails);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge: {Claims} decided claims, {Reports} handled reports, {Mails} old e-mails and {Links} expired « Mes données » links deleted")]
+    private static partial void LogErased(ILogger logger, int claims, int reports, int mails, int links);
 }

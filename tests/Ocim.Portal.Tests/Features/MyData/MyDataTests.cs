@@ -337,7 +337,7 @@ public sealed partial class MyDataTests : IClassFixture<DatabaseFixture>, IDispo
         Assert.NotNull(page.QuerySelector("a[href='/donnees-personnelles']"));
         Assert.Contains("valable 24 heures", Html.Squash(page.Body!.TextContent), StringComparison.Ordinal);
         var (_, notice) = await client.GetPageAsync("/evenements/donnees-personnelles");
-        Assert.NotNull(notice.QuerySelector("#droits ~ p a[href='/mes-donnees']"));
+        Assert.NotNull(notice.QuerySelector("#droits ~ * a[href='/mes-donnees']"));
 
         await using var connection = await database.OpenAsync();
         await EventRows.InsertAsync(connection, "lien-mes-donnees", 5);

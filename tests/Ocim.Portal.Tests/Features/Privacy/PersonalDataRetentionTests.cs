@@ -42,7 +42,7 @@ public sealed class PersonalDataRetentionTests(DatabaseFixture database) : IClas
         Assert.DoesNotContain(oldRejected, claims);
         Assert.DoesNotContain(oldHandled, reports);
         Assert.Equal((2, 1), (first.Claims, first.Reports));
-        Assert.Equal(new ErasedRequests(0, 0, 0), second);
+        Assert.Equal(new ErasedRequests(0, 0, 0, 0), second);
     }
 
     [Fact]
@@ -62,6 +62,29 @@ public sealed class PersonalDataRetentionTests(DatabaseFixture database) : IClas
         var left = (await connection.QueryAsync<long>("select id from outbox_message where id = any(@ids)", new { ids = new[] { oldSent, oldFailed, oldPending, recentSent } })).ToHashSet();
         Assert.Equal([oldPending, recentSent], left.Order());
     }
+
+    [Fact]
+    public async Task Mes_donnees_link_requests_go_a_day_after_their_link_expired_even_if_nobody_asks_again()
+    {
+        await using var connection = await database.OpenAsync();
+        var gone = await InsertLinkAsync(connection, expires: Now.AddDays(-2));
+        var lately = await InsertLinkAsync(connection, expires: Now.AddHours(-12));
+        var valid = await InsertLinkAsync(connection, expires: Now.AddHours(5));
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+
+        var erased = await new EraseDecidedRequests(dataSource, new PrivacySettings(), new ManualClock(Now)).RunAsync(CancellationToken.None);
+
+        var left = (await connection.QueryAsync<long>("select id from data_access_token where id = any(@ids)", new { ids = new[] { gone, lately, valid } })).ToHashSet();
+        Assert.Equal([lately, valid], left.Order());
+        Assert.Equal(1, erased.Links);
+    }
+
+    private static Task<long> InsertLinkAsync(NpgsqlConnection connection, DateTimeOffset expires) =>
+        connection.ExecuteScalarAsync<long>("""
+            insert into data_access_token (email, token_hash, created_at, expires_at)
+            values ('lien@exemple.test', sha256(gen_random_uuid()::text::bytea), @created, @expires)
+            returning id
+            """, new { created = expires.AddDays(-1).UtcDateTime, expires = expires.UtcDateTime });
 
     [Theory]
     [InlineData("ClaimRetentionMonths", "0")]
