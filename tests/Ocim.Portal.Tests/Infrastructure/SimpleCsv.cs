@@ -3,8 +3,8 @@ using System.Text;
 namespace Ocim.Portal.Tests.Infrastructure;
 
 /// <summary>
-/// A small RFC 4180 reader (comma, double quotes, quoted line breaks) so that tests can read source files
-/// independently of the code under test.
+/// A small RFC 4180 reader (comma, or the semicolon of French Excel; double quotes, quoted line breaks) so that tests
+/// can read source files and exports independently of the code under test.
 /// </summary>
 public static class SimpleCsv
 {
@@ -19,7 +19,7 @@ public static class SimpleCsv
             .ToList();
     }
 
-    public static List<List<string>> Parse(string text)
+    public static List<List<string>> Parse(string text, char separator = ',')
     {
         var records = new List<List<string>>();
         var record = new List<string>();
@@ -48,7 +48,7 @@ public static class SimpleCsv
             {
                 quoted = true;
             }
-            else if (c == ',')
+            else if (c == separator)
             {
                 record.Add(field.ToString());
                 field.Clear();

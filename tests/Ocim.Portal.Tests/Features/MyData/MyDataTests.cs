@@ -102,7 +102,10 @@ public sealed partial class MyDataTests : IClassFixture<DatabaseFixture>, IDispo
         var bytes = await csv.Content.ReadAsByteArrayAsync();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var csvText = Encoding.UTF8.GetString(bytes[3..]);
-        var records = Semicolons(csvText);
+        var records = SimpleCsv.Parse(csvText, ';');
+        // Every record ends with CRLF, as French Excel expects (no field of the seed holds a line break).
+        Assert.EndsWith("\r\n", csvText, StringComparison.Ordinal);
+        Assert.Equal(records.Count, csvText.Split("\r\n").Length - 1);
         var header = records[0];
         Assert.Equal(ReadMyData.CsvHeaders, header);
         var csvRows = records.Skip(1).Select(r => header.Zip(r).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal)).ToList();
@@ -426,58 +429,6 @@ public sealed partial class MyDataTests : IClassFixture<DatabaseFixture>, IDispo
                     case when @status = 'cancelled' then @created + interval '1 day' end,
                     case when @status = 'cancelled' then 'registrant' end)
             """, new { session, status, name, email, organisation, role, needs, created = created.UtcDateTime, key = Guid.NewGuid(), hash = RegistrationTokens.Hash(RegistrationTokens.NewToken()) });
-
-    /// <summary>A French Excel CSV (";", quotes, CRLF) read independently of the code under test.</summary>
-    private static List<List<string>> Semicolons(string text)
-    {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ';')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                i++;
-                record.Add(field.ToString());
-                field.Clear();
-                records.Add(record);
-                record = [];
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        return records;
-    }
 
     [GeneratedRegex(@"/mes-donnees/([A-Za-z0-9_-]{43})")]
     private static partial Regex LinkPattern();
