@@ -37,10 +37,6 @@ public sealed class RequestMyDataLink(NpgsqlDataSource dataSource, MyDataSetting
         await connection.ExecuteAsync(new CommandDefinition(
             "select pg_advisory_xact_lock(hashtextextended('mes-donnees:' || lower(@address), 0))", new { address }, transaction, cancellationToken: cancellationToken));
 
-        // Spent links are kept a day (the per-address limit reads the latest), then forgotten: they hold an address.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "delete from data_access_token where expires_at < @horizon", new { horizon = now - settings.OpenWindow - TimeSpan.FromDays(1) }, transaction, cancellationToken: cancellationToken));
-
         var hasData = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select exists (select from registration where lower(email) = lower(@address))", new { address }, transaction, cancellationToken: cancellationToken));
         if (!hasData)

@@ -11,13 +11,12 @@ namespace Ocim.Portal.Features.Privacy;
 /// and the curator's account, never the requester's name or address. The outbox's log of sent and given-up e-mails
 /// (recipient, subject) goes <see cref="PrivacySettings.SentMailRetentionMonths"/> after the message was written;
 /// pending ones are still to send. A « Mes données » link request (address, token hash) goes
-/// <see cref="ExpiredLinkDays"/> day after its link expired, even if nobody asks a link again (until then an old link
-/// says « expiré », not « inconnu »).
+/// <see cref="ExpiredLinkDays"/> day after its link expired (until then an old link says « expiré », not « inconnu »).
 /// Idempotent: a second run deletes nothing.
 /// </summary>
 public sealed class EraseDecidedRequests(NpgsqlDataSource dataSource, PrivacySettings settings, TimeProvider clock)
 {
-    /// <summary>As the request form does when it cleans up (decision 0023): a day after the link can no longer be used.</summary>
+    /// <summary>A day after expiry: an opened link is readable at most its open window (30 minutes) past it (decision 0023).</summary>
     public const int ExpiredLinkDays = 1;
 
     public async Task<ErasedRequests> RunAsync(CancellationToken cancellationToken)

@@ -64,7 +64,7 @@ public sealed class PersonalDataRetentionTests(DatabaseFixture database) : IClas
     }
 
     [Fact]
-    public async Task Mes_donnees_link_requests_go_a_day_after_their_link_expired_even_if_nobody_asks_again()
+    public async Task Mes_donnees_link_requests_go_a_day_after_their_link_expired()
     {
         await using var connection = await database.OpenAsync();
         var gone = await InsertLinkAsync(connection, expires: Now.AddDays(-2));
