@@ -219,6 +219,14 @@ public sealed partial record ActorFilter
         }
     }
 
+    /// <summary>
+    /// How many filters a visitor has set, as « Filtres (n) » tells on small screens: each circle, vocabulary term and
+    /// territory counts once, a centre (with its radius) once; the text and the map's box do not (the text has its own
+    /// box outside the folded panel, the box is the view).
+    /// </summary>
+    public int ActiveFilterCount => Circles.Count + Families.Count + ActionTypes.Count + Themes.Count + Audiences.Count
+        + new[] { Region, Department, Epci, Commune }.Count(code => code is not null) + (HasCentre ? 1 : 0);
+
     /// <summary>This filter without its box: what the map draws (its tiles cover the world, the box is the view).</summary>
     public ActorFilter WithoutBbox() => this with { Bbox = null };
 
