@@ -104,6 +104,7 @@ public static class TestDatabase
         services.AddSingleton<DataDirectory>();
         services.AddPortalDatabase();
         services.AddScoped<LoadTerritories>();
+        services.AddScoped<Ocim.Portal.Features.Places.LoadPlaces>();
         return services.BuildServiceProvider();
     }
 
@@ -183,6 +184,7 @@ public static class TestDatabase
                         await MigrateAsync(services);
                         await using var scope = services.CreateAsyncScope();
                         await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(CancellationToken.None);
+                        await scope.ServiceProvider.GetRequiredService<Ocim.Portal.Features.Places.LoadPlaces>().RunAsync(CancellationToken.None);
                     }
 
                     NpgsqlConnection.ClearAllPools();

@@ -53,6 +53,7 @@ internal sealed partial class PortalCommand
             {
                 await using var scope = services.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<LoadTerritories>().RunAsync(cancellation.Token);
+                await scope.ServiceProvider.GetRequiredService<Features.Places.LoadPlaces>().RunAsync(cancellation.Token);
                 if (services.GetRequiredService<IConfiguration>().GetValue("Portal:LoadDemoActors", defaultValue: true))
                 {
                     await scope.ServiceProvider.GetRequiredService<LoadDemoActors>().RunAsync(cancellation.Token);
