@@ -20,6 +20,9 @@ internal static class RateLimits
     /// <summary>Answers to a survey questionnaire (the link is a credential: guessing is throttled too).</summary>
     public const string Questionnaire = "questionnaire";
 
+    /// <summary>Place suggestions, asked at each key typed (Features/Places): generous, but bounded.</summary>
+    public const string Places = "lieux";
+
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRateLimiter(options =>
@@ -37,6 +40,7 @@ internal static class RateLimits
             AddPerMinute(options, configuration, ClaimListing, defaultLimit: 5);
             AddPerMinute(options, configuration, Report, defaultLimit: 5);
             AddPerMinute(options, configuration, Questionnaire, defaultLimit: 30);
+            AddPerMinute(options, configuration, Places, defaultLimit: 600);
         });
         return services;
     }
