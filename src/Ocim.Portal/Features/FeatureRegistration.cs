@@ -6,6 +6,7 @@ using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Moderation;
 using Ocim.Portal.Features.MyData;
+using Ocim.Portal.Features.Places;
 using Ocim.Portal.Features.Privacy;
 using Ocim.Portal.Features.Territories;
 using Ocim.Portal.Features.Tiles;
@@ -18,6 +19,11 @@ internal static class FeatureRegistration
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services)
     {
         services.AddScoped<LoadTerritories>();
+        services.AddScoped<LoadPlaces>();
+        services.AddScoped<SuggestPlaces>();
+        services.AddScoped<ReadPlaceInText>();
+        services.AddScoped<NamePlaces>();
+        services.AddScoped<ReadActorPlaces>();
         services.AddScoped<ListRegions>();
         services.AddScoped<ShowTerritory>();
         services.AddScoped<DrawOutline>();

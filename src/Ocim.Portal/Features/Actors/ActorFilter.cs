@@ -33,6 +33,15 @@ public sealed partial record ActorFilter
     /// <summary>The actors inside a box of WGS 84 degrees (the map's view): <c>bbox=west,south,east,north</c>.</summary>
     public BoundingBox? Bbox { get; init; }
 
+    /// <summary>
+    /// <c>lieu=texte</c>: the text is searched as it is, no word of it read as a place (the « other reading » link of
+    /// /acteurs, docs/decisions/0025).
+    /// </summary>
+    public bool TextOnly { get; init; }
+
+    /// <summary><c>lu=</c>: the words of the text that /acteurs read as the filter's place (shown beside its chip).</summary>
+    public string? PlaceWords { get; init; }
+
     /// <summary>Public views show published listings only; staff views may widen this.</summary>
     public IReadOnlyList<string> Statuses { get; init; } = [Data.ActorStatus.Published];
 
@@ -133,6 +142,9 @@ public sealed partial record ActorFilter
             text = text[..200];
         }
 
+        var placeWords = Single("lu");
+        placeWords = placeWords is null || placeWords.Length > 200 || placeWords.Any(char.IsControl) ? null : placeWords;
+
         var nearCommune = Code("autour", CommuneShape(), "La commune de référence");
         var latitude = Number("lat", -90, 90, "La latitude");
         var longitude = Number("lon", -180, 180, "La longitude");
@@ -169,6 +181,8 @@ public sealed partial record ActorFilter
             NearLongitude = longitude,
             RadiusKm = radius,
             Bbox = bbox,
+            TextOnly = Single("lieu") == "texte",
+            PlaceWords = placeWords,
         };
         return (filter, errors);
     }
@@ -216,6 +230,16 @@ public sealed partial record ActorFilter
         if (Bbox is { } box)
         {
             yield return new("bbox", box.ToString());
+        }
+
+        if (TextOnly)
+        {
+            yield return new("lieu", "texte");
+        }
+
+        if (PlaceWords is not null)
+        {
+            yield return new("lu", PlaceWords);
         }
     }
 

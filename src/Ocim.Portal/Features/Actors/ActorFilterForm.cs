@@ -8,4 +8,8 @@ public sealed record ActorFilterForm(
     ActorFilter Filter,
     ActorChoices Choices,
     IReadOnlyList<FacetCount>? Circles = null,
-    IReadOnlyList<FacetCount>? Families = null);
+    IReadOnlyList<FacetCount>? Families = null)
+{
+    /// <summary>Whether the fields include the text box (/acteurs puts it above the folded filter panel instead).</summary>
+    public bool IncludeText { get; init; } = true;
+}

@@ -75,9 +75,12 @@ public sealed class ActorFilterSql
             {
                 var word = $"@word{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
                 parameters.Add(word[1..], words[i]);
+                // A word of the name of the actor's commune counts as found too (« musée Dijon » with lieu=texte,
+                // « saint denis »): the place index holds each commune's words (016_places.sql).
+                var inCommune = $"a.commune_code in (select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key({word})])";
                 conditions.Add(words[i].Length >= 4
-                    ? $"(a.search @@ plainto_tsquery('french_unaccent', {word}) or portal_normalise({word}) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, '')))"
-                    : $"(numnode(plainto_tsquery('french_unaccent', {word})) = 0 or a.search @@ plainto_tsquery('french_unaccent', {word}))");
+                    ? $"(a.search @@ plainto_tsquery('french_unaccent', {word}) or portal_normalise({word}) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, '')) or {inCommune})"
+                    : $"(numnode(plainto_tsquery('french_unaccent', {word})) = 0 or a.search @@ plainto_tsquery('french_unaccent', {word}) or {inCommune})");
             }
         }
 

@@ -7,7 +7,8 @@ public sealed record ActorListViewModel(
     ActorFilter Filter,
     IReadOnlyList<string> Errors,
     ActorSearchResult Result,
-    ActorChoices Choices);
+    ActorChoices Choices,
+    ActorPlaces Places);
 
 public sealed class ActorsController : Controller
 {
@@ -16,20 +17,35 @@ public sealed class ActorsController : Controller
     public async Task<IActionResult> Index(
         [FromServices] SearchActors searchActors,
         [FromServices] ListActorChoices listChoices,
+        [FromServices] ReadActorPlaces readPlaces,
         CancellationToken cancellationToken)
     {
         var (filter, errors) = ActorFilter.Parse(Request.Query);
         var sort = ParseSort(Request.Query["tri"].LastOrDefault());
+        if (errors.Count == 0)
+        {
+            // A place typed by name, or named in the text, becomes explicit keys: the address stays the same for
+            // everyone, and the map and exports read the same filter (docs/decisions/0025).
+            var typedTerritory = Request.Query.ContainsKey("territoire") ? Request.Query["territoire"].LastOrDefault() ?? string.Empty : null;
+            var typedCentre = Request.Query.ContainsKey("autour-lieu") ? Request.Query["autour-lieu"].LastOrDefault() ?? string.Empty : null;
+            if (await readPlaces.RewriteAsync(filter, typedTerritory, typedCentre, cancellationToken) is { } explicitFilter)
+            {
+                var tri = Request.Query["tri"].LastOrDefault();
+                return Redirect("/acteurs" + (tri is null or "" ? explicitFilter.ToQueryString() : explicitFilter.ToQueryString(("tri", tri))));
+            }
+        }
+
         var page = int.TryParse(Request.Query["page"].LastOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 100_000 ? p : 1;
 
         var result = await searchActors.SearchAsync(filter, sort, page, SearchActors.DefaultPageSize, cancellationToken);
         var choices = await listChoices.ListAsync(cancellationToken);
+        var places = await readPlaces.DescribeAsync(filter, cancellationToken);
         if (errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
-        return View(new ActorListViewModel(filter, errors, result, choices));
+        return View(new ActorListViewModel(filter, errors, result, choices, places));
     }
 
     internal static ActorSort? ParseSort(string? value) => value switch
