@@ -87,6 +87,22 @@ if (host && latitude && longitude) {
   };
 
   map.on("click", (event) => place(event.lngLat));
+
+  // The place box above the map (place-search.js): the map moves to the chosen commune, whose code fills the
+  // commune field; the structure is then placed by a click or the button, as before.
+  host.querySelector("#choix-position-lieu")?.addEventListener("place:select", (event) => {
+    const chosen = event.detail;
+    if (Array.isArray(chosen.bbox) && chosen.bbox.length === 4) {
+      map.fitBounds([[chosen.bbox[0], chosen.bbox[1]], [chosen.bbox[2], chosen.bbox[3]]], { padding: 16, maxZoom: 15, duration: 0 });
+    } else if (chosen.lon != null && chosen.lat != null) {
+      map.jumpTo({ center: [chosen.lon, chosen.lat], zoom: 13 });
+    }
+    const communeCode = document.getElementById("CommuneCode");
+    if (communeCode && chosen.kind === "commune") {
+      communeCode.value = chosen.code;
+    }
+    status.textContent = `Carte centrée sur ${chosen.label} : cliquez à l'endroit de la structure, ou utilisez le bouton.`;
+  });
   // For the keyboard: move the map with the arrow keys (or zoom), then place the structure at its centre.
   centre.addEventListener("click", () => place(map.getCenter()));
 }
