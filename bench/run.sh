@@ -91,6 +91,8 @@ APP_ENV=(ConnectionStrings__Portal="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;P
          # register-contention posts thousands of registrations from one address: no rate limit, no demo events, and
          # neither the outbox worker nor the reminders/purge job competing for the 2 cores.
          Events__RegistrationRateLimit__PermitLimit=1000000000 Portal__LoadDemoEvents=false
+         # place suggestions are asked at every key: wrk sends thousands from one address
+         Portal__RateLimits__lieux__PerMinute=1000000000
          Mail__Outbox__Enabled=false Events__Housekeeping__Enabled=false
          # nor the duplicate candidates' worker (minutes to hours of CPU at 1M, docs/decisions/0020): the loads leave
          # its queue empty (its insert trigger is one of the load triggers) and no query here reads its table.
@@ -112,6 +114,9 @@ prepare_database() {
   q -tAc "select code from bench.region order by n" > "$WORK/params/regions.txt"
   q -tAc "select code from bench.commune order by n" > "$WORK/params/communes.txt"
   q -tAc "select word from bench.topic order by n" > "$WORK/params/words.txt"
+  q -tAc "select q from bench.place_query order by n" > "$WORK/params/place-queries.txt"
+  q -tAc "select q from bench.text_place order by n" > "$WORK/params/text-places.txt"
+  q -tAc "select word || '|' || commune from bench.text_place order by n" > "$WORK/params/text-place-filters.txt"
   q -tAc "select slug from bench.theme order by n" > "$WORK/params/themes.txt"
 }
 

@@ -78,6 +78,9 @@ awk -F'\t' -v s="$SIZE" '
     }
   }' "$R"
 
+place95=$(worst '^place-suggestions$' http 7); place95sql=$(worst '^place-suggestions$' sql 7)
+read95=$(worst '^place-read$' http 7); textplace95=$(worst '^list-text-place$' http 7)
+
 cat <<EOF
 
 ## Targets at $SIZE actors (issue 4, docs/PERFORMANCE)
@@ -101,5 +104,7 @@ unless said otherwise) and a mark. The machine is shared: see the load column of
 | … against download everything | GeoJSON $(kb "$(cut -f1 <<< "${geojson:--}")") ($(kb "$(cut -f2 <<< "${geojson:--}")") gzipped, $(cut -f3 <<< "${geojson:--}") s); compact array $(kb "$(cut -f1 <<< "${compact:--}")") ($(kb "$(cut -f2 <<< "${compact:--}")") gzipped, $(cut -f3 <<< "${compact:--}") s in SQL) | (compact mode only while ≤ ~500 KB gz: $(mark "$(cut -f2 <<< "${compact:--}")" 512000 max)) |
 | KNN (nearest 8, SQL): p50 ≤ 1 ms, p95 ≤ 3 ms | p50 $(val "$knn50") ms, p95 $(val "$knn95") ms | $(mark "$(val "$knn50")" 1 max), $(mark "$(val "$knn95")" 3 max) |
 | territory list (a département's list page) ≤ 60 ms | HTTP p95 $(val "$list95") ms ($(who "$list95")) | $(mark "$(val "$list95")" 60 max) |
+| place suggestions p95 ≤ 20 ms over all communes (HTTP; SQL beside) | HTTP p95 $(val "$place95") ms ($(who "$place95")); SQL p95 $(val "$place95sql") ms | $(mark "$(val "$place95")" 20 max) |
+| text + place search (« musée Dijon »: reading, then the list) p95 ≤ 100 ms | reading p95 $(val "$read95") ms, list p95 $(val "$textplace95") ms ($(who "$textplace95")) | $(mark "$(val "$read95")" 100 max), $(mark "$(val "$textplace95")" 100 max) |
 | app memory RSS ≤ 200 MB (cached instance, tile cache ≤ 64 MB) | VmRSS $(cut -f1 <<< "${rss:--}") MB, peak $(cut -f2 <<< "${rss:--}") MB | $(mark "$(cut -f1 <<< "${rss:--}")" 200 max) |
 EOF

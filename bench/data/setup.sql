@@ -35,6 +35,33 @@ insert into bench.region select row_number() over (order by code), code from reg
 create table bench.commune (n integer primary key, code text not null);
 insert into bench.commune select row_number() over (order by code), code from commune where code !~ '^97';
 
+-- Place suggestions: what people type into the place box, drawn over all communes (3 to 8 first letters of a name,
+-- lower case and without accents some of the time, a postal code or its start, a department number).
+create table bench.place_query (n integer primary key, q text not null);
+insert into bench.place_query
+select row_number() over (order by random()), q from (
+    select case when random() < 0.5 then lower(left(name, 3 + (random() * 5)::int)) else left(place_key(name), 3 + (random() * 5)::int) end as q
+    from place where kind = 'commune'
+    union all
+    select left(p.postal_codes[1], 2 + (random() * 3)::int) from place p where kind = 'commune' and cardinality(p.postal_codes) > 0 and random() < 0.1
+    union all
+    select code from place where kind = 'departement'
+) v where q <> '';
+
+-- Text + place: "<kind> <commune name>" for the 500 most populous communes ("Musée Dijon").
+create table bench.text_place (n integer primary key, q text not null, word text not null, commune text not null);
+insert into bench.text_place
+select row_number() over (order by random()), k.word || ' ' || c.name, k.word, c.code
+from (select name, code from place where kind = 'commune' order by population desc nulls last limit 500) c
+cross join lateral (select word from bench.kind where n = 1 + (abs(hashtext(c.code)) % 4)) k;
+
+-- The runs of up to five words of a text, as place keys: what ReadPlaceInText sends as its @keys parameter.
+create function bench.place_runs(t text) returns text[] language sql immutable as $f$
+    select array_agg(distinct array_to_string(w[s:s + c - 1], ' '))
+    from (select string_to_array(place_key(t), ' ') as w) x, generate_series(1, cardinality(w)) s, generate_series(1, 5) c
+    where s + c - 1 <= cardinality(w)
+$f$;
+
 -- The pool sizes are written into the functions, so that a call is one primary-key lookup.
 do $$
 declare
@@ -42,7 +69,9 @@ declare
     size integer;
 begin
     for pool in select * from (values ('department', 'code', 'bench.department'), ('region', 'code', 'bench.region'),
-                                      ('commune', 'code', 'bench.commune'), ('word', 'word', 'bench.topic')) v(fn, col, tab)
+                                      ('commune', 'code', 'bench.commune'), ('word', 'word', 'bench.topic'),
+                                      ('place_query', 'q', 'bench.place_query'), ('text_place', 'q', 'bench.text_place'),
+                                      ('text_place_word', 'word', 'bench.text_place'), ('text_place_commune', 'commune', 'bench.text_place')) v(fn, col, tab)
     loop
         execute format('select count(*) from %s', pool.tab) into size;
         execute format($f$create function bench.%I(i bigint) returns text language sql immutable as
