@@ -16,7 +16,7 @@ from (
        and exists (select 1 from unnest(p.postal_codes) c where c like place_key(bench.place_query(:i)) || '%')
      order by p.population desc nulls last limit 10)
 ) hits
-order by tier, population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
+order by tier, kind = 'epci', population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
 limit 10;
 \else
 select kind, code, name, label, context, lon, lat, bbox, population
@@ -31,7 +31,7 @@ from (
          order by population desc nulls last limit 10)
         or (p.alias_key like place_key(bench.place_query(:i)) || '%' and p.alias_key <> place_key(bench.place_query(:i)) and p.key <> place_key(bench.place_query(:i))))
 ) hits
-order by tier, population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
+order by tier, kind = 'epci', population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
 limit 10;
 -- fewer than ten: names with a later word that starts so (the app's second step)
 select count(*) < 10 and length(place_key(bench.place_query(:i))) >= 3 as more

@@ -113,7 +113,7 @@ public sealed partial class ReadPlaceInText(NpgsqlDataSource dataSource)
         // « Saint-Denis 93 », « Saint-Denis (93) »: a department number right after homonyms chooses among them.
         var end = chosen.Start + chosen.Count;
         if (end < words.Count && chosen.Places.Count > 1
-            && chosen.Places.Where(p => p.DepartmentCode == words[end].Key.ToUpperInvariant()).ToList() is [_, ..] inDepartment)
+            && chosen.Places.Where(p => string.Equals(p.DepartmentCode, words[end].Key, StringComparison.OrdinalIgnoreCase)).ToList() is [_, ..] inDepartment)
         {
             chosen = (chosen.Start, chosen.Count + 1, inDepartment);
         }

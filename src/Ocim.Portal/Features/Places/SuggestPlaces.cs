@@ -119,7 +119,7 @@ public sealed partial class SuggestPlaces(NpgsqlDataSource dataSource)
             select kind, code, name, label, context, lon, lat, bbox, population
             from ({sql}) hits
             where @kind::text is null or kind = @kind
-            order by tier, population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
+            order by tier, kind = 'epci', population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
             limit @limit
             """, parameters, cancellationToken: cancellationToken))).ToList();
 
@@ -137,16 +137,17 @@ public sealed partial class SuggestPlaces(NpgsqlDataSource dataSource)
                 """, parameters, cancellationToken: cancellationToken))).Take(limit - rows.Count));
         }
 
-        if (rows.Count == 0 && key.Length >= 3)
+        if (rows.Count < 3 && key.Length >= 3 && !Digits().IsMatch(key))
         {
-            // Nothing starts with or contains it: a typo (« dijonn », « rennnes »), by trigram similarity.
-            rows = (await connection.QueryAsync<PlaceRow>(new CommandDefinition("""
+            // Few or no names start so: perhaps a typo (« dijonn », « rennnes »), by trigram similarity.
+            var found = rows.Select(r => (r.Kind, r.Code)).ToHashSet();
+            rows.AddRange((await connection.QueryAsync<PlaceRow>(new CommandDefinition("""
                 select kind, code, name, label, context, lon, lat, bbox, population
                 from place p
                 where p.key % @key and (@department::text is null or p.department_code = @department) and (@kind::text is null or p.kind = @kind)
                 order by similarity(p.key, @key) desc, p.population desc nulls last
                 limit @limit
-                """, parameters, cancellationToken: cancellationToken))).ToList();
+                """, parameters, cancellationToken: cancellationToken))).Where(r => !found.Contains((r.Kind, r.Code))).Take(limit - rows.Count));
         }
 
         return [.. rows.Select(r => r.ToSuggestion())];

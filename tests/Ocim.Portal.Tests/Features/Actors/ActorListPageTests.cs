@@ -43,7 +43,8 @@ public sealed class ActorListPageTests : IClassFixture<ActorSetFixture>, IDispos
         Assert.True(page.QuerySelector("input#cercle-1")?.HasAttribute("checked"));
         Assert.False(page.QuerySelector("input#cercle-2")?.HasAttribute("checked"));
         Assert.True(page.QuerySelector("input#famille-musee")?.HasAttribute("checked"));
-        Assert.True(page.QuerySelector("select#region option[value='53']")?.HasAttribute("selected"));
+        Assert.Equal("Bretagne", page.QuerySelector("input#territoire")?.GetAttribute("value"));
+        Assert.Equal("53", page.QuerySelector("form.filters input[type=hidden][name=region]")?.GetAttribute("value"));
         Assert.Equal("25", page.QuerySelector("input#rayon")?.GetAttribute("value"));
         Assert.Equal("1 acteur", page.QuerySelector("#resultats-titre").Text());
     }
