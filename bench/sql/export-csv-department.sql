@@ -21,5 +21,5 @@ left join epci e on e.siren = a.epci_siren
 left join department d on d.code = a.department_code
 left join region r on r.code = a.region_code
 where a.status = any('{published}'::text[]) and a.department_code = bench.department(:d)
-order by a.name collate french, a.id;
+order by a.sort_name collate french, a.id;
 rollback;

@@ -2,14 +2,17 @@
 -- the page, then the total and both facets from the counts kept in actor_count (ActorFilterSql.CountCells).
 \set k random(1, 3)
 \set g random(1, 1000000000)
+with page as materialized (
+    select id, row_number() over () as position
+    from (select a.id from actor a where a.status = any('{published}'::text[]) and a.circle = any(array[:k]::smallint[]) and a.region_code = bench.region(:g) order by a.sort_name collate french, a.id limit 20 offset 0) ordered
+)
 select a.id, a.name, a.acronym, a.circle, f.name as family_name, c.name as commune_name, a.department_code,
        a.short_description, a.updated_at, null::double precision as distance_metres
-from actor a
+from page p
+join actor a on a.id = p.id
 join actor_family f on f.id = a.family_id
 left join commune c on c.code = a.commune_code
-where a.status = any('{published}'::text[]) and a.circle = any(array[:k]::smallint[]) and a.region_code = bench.region(:g)
-order by a.name collate french, a.id
-limit 20 offset 0;
+order by p.position;
 select c.circle, f.slug, f.name, f.sort_order, sum(c.actors)::bigint as count
 from actor_count c join actor_family f on f.id = c.family_id
 where c.status = any('{published}'::text[]) and c.actors <> 0 and c.department_code in (select d.code from department d where d.region_code = bench.region(:g))

@@ -12,6 +12,9 @@ public sealed record ActorListViewModel(
 
 public sealed class ActorsController : Controller
 {
+    /// <summary>Pages beyond this are read as this one (then sent to the last page): the offset stays bounded.</summary>
+    public const int MaxPage = 100_000;
+
     /// <summary>The directory: filters in the query string (shareable, no JavaScript needed), one page of results.</summary>
     [HttpGet("/acteurs")]
     public async Task<IActionResult> Index(
@@ -35,9 +38,17 @@ public sealed class ActorsController : Controller
             }
         }
 
-        var page = int.TryParse(Request.Query["page"].LastOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 100_000 ? p : 1;
+        // A page that is not a number, or before the first, is the first; beyond the last (a shared link after the
+        // list shrank, page=99999999), the visitor is sent to the last page with the same filter.
+        var page = long.TryParse(Request.Query["page"].LastOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? (int)Math.Min(p, MaxPage) : 1;
 
         var result = await searchActors.SearchAsync(filter, sort, page, SearchActors.DefaultPageSize, cancellationToken);
+        if (errors.Count == 0 && result.Total > 0 && Shared.Pagination.Corrected(page, result.PageCount) is { } last)
+        {
+            var pageKey = ("page", last.ToString(CultureInfo.InvariantCulture));
+            (string, string)[] extra = Request.Query["tri"].Count > 0 ? [("tri", SortKey(result.Sort)), pageKey] : [pageKey];
+            return Redirect("/acteurs" + filter.ToQueryString(extra));
+        }
         var choices = await listChoices.ListAsync(cancellationToken);
         var places = await readPlaces.DescribeAsync(filter, cancellationToken);
         if (errors.Count > 0)

@@ -135,7 +135,7 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
             left join department d on d.code = a.department_code
             left join region r on r.code = a.region_code
             where {sql.Where}
-            order by a.name collate french, a.id
+            order by a.sort_name collate french, a.id
             """, sql.Parameters, transaction, commandTimeout: 300);
 
         await foreach (var row in rows.WithCancellation(cancellationToken))

@@ -69,24 +69,10 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
             ActorSort.Relevance => $"{sql.Relevance} desc, a.name collate french, a.id",
             ActorSort.Distance => $"a.geom_l93 <-> st_transform({sql.Centre}, 2154), a.id",
             ActorSort.Updated => "a.updated_at desc, a.id",
-            _ => "a.name collate french, a.id",
+            _ => "a.sort_name collate french, a.id",
         };
 
-        var parameters = sql.Parameters;
-        parameters.Add("limit", pageSize);
-        parameters.Add("offset", (long)(page - 1) * pageSize);
-
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var items = (await connection.QueryAsync<ActorListItem>(new CommandDefinition($"""
-            select a.id, a.name, a.acronym, a.circle, f.name as family_name, c.name as commune_name, a.department_code,
-                   a.short_description, a.updated_at, {sql.DistanceMetres ?? "null::double precision"} as distance_metres
-            from actor a
-            join actor_family f on f.id = a.family_id
-            left join commune c on c.code = a.commune_code
-            where {sql.Where}
-            order by {orderBy}
-            limit @limit offset @offset
-            """, parameters, cancellationToken: cancellationToken))).ToList();
 
         // One pass gives the total and both facets: counts per (circle, family) under the filter without its circle
         // and family conditions; each figure then applies the conditions it needs (at most 3 × families cells).
@@ -108,6 +94,43 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
             .Select(g => new FacetCount(g.Key.Slug, g.Key.Name, g.Sum(c => c.Count)))
             .OrderByDescending(f => f.Count).ThenBy(f => cells.First(c => c.Slug == f.Key).SortOrder)
             .ToList();
+
+        // A page past the middle of a name-sorted list is read from its end, backwards (« Dernière » at a million
+        // actors walks 20 index entries, not a million); the rows are then put back in order.
+        var offset = (long)(page - 1) * pageSize;
+        long limit = pageSize;
+        var backwards = sort == ActorSort.Name && offset > total / 2 && offset < total;
+        if (backwards)
+        {
+            var end = Math.Min(total, offset + pageSize);
+            limit = end - offset;
+            offset = total - end;
+            orderBy = "a.sort_name collate french desc, a.id desc";
+        }
+
+        var parameters = sql.Parameters;
+        parameters.Add("limit", limit);
+        parameters.Add("offset", offset);
+
+        // The page's ids first, from the indexes alone when they can (actor_sort_name_idx includes the status), then
+        // their details: joining family and commune before the offset would join every skipped row.
+        var items = (await connection.QueryAsync<ActorListItem>(new CommandDefinition($"""
+            with page as materialized (
+                select id, row_number() over () as position
+                from (select a.id from actor a where {sql.Where} order by {orderBy} limit @limit offset @offset) ordered
+            )
+            select a.id, a.name, a.acronym, a.circle, f.name as family_name, c.name as commune_name, a.department_code,
+                   a.short_description, a.updated_at, {sql.DistanceMetres ?? "null::double precision"} as distance_metres
+            from page p
+            join actor a on a.id = p.id
+            join actor_family f on f.id = a.family_id
+            left join commune c on c.code = a.commune_code
+            order by p.position
+            """, parameters, cancellationToken: cancellationToken))).ToList();
+        if (backwards)
+        {
+            items.Reverse();
+        }
 
         return new ActorSearchResult(items, total, page, pageSize, sort, circles, families);
     }

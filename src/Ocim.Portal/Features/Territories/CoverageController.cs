@@ -6,7 +6,7 @@ namespace Ocim.Portal.Features.Territories;
 
 /// <summary>The white zones: one page (and its CSV) per territory and for the whole of France.</summary>
 [Route("territoires")]
-public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutline drawOutline, ShowTerritory showTerritory, WhiteZoneCache cache) : Controller
+public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutline drawOutline, ShowTerritory showTerritory, WhiteZoneCache cache, ListActorChoices listChoices) : Controller
 {
     public const int PageSize = 100;
 
@@ -36,11 +36,13 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
             }
         }
 
+        // Circles 1–2 unless the address names circles (TerritoryFilters.WithCoverageDefault); the CSV alike.
         var (filter, filterErrors) = ActorFilter.Parse(Request.Query);
         var errors = filterErrors.ToList();
-        var thematic = TerritoryScope.Thematic(filter);
+        var choices = await listChoices.ListAsync(cancellationToken);
+        var thematic = TerritoryFilters.KnownTermsOnly(TerritoryFilters.WithCoverageDefault(TerritoryScope.Thematic(filter), Request.Query), choices, errors);
         var distanceKm = ParseDistance(Request.Query["distance_km"].LastOrDefault(), errors);
-        var page = int.TryParse(Request.Query["page"].LastOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 10_000 ? p : 1;
+        var page = long.TryParse(Request.Query["page"].LastOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p > 0 ? (int)Math.Min(p, 100_000) : 1;
         var self = territory?.Self;
         if (errors.Count > 0)
         {
@@ -50,7 +52,7 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
                 return Content(string.Join("\n", errors), "text/plain; charset=utf-8");
             }
 
-            return View("~/Features/Territories/Coverage.cshtml", new CoverageViewModel(self, territory?.Parents ?? [], thematic, distanceKm ?? FindWhiteZones.DefaultDistanceKm, errors, null, page, new Dictionary<string, double>(), OutlineMap.Empty, null));
+            return View("~/Features/Territories/Coverage.cshtml", new CoverageViewModel(self, territory?.Parents ?? [], thematic, distanceKm ?? FindWhiteZones.DefaultDistanceKm, errors, null, 1, new Dictionary<string, double>(), OutlineMap.Empty, null, choices));
         }
 
         var zones = await findWhiteZones.FindAsync(self?.Level, self?.Code, distanceKm!.Value, thematic, cancellationToken);
@@ -66,12 +68,20 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
             return new EmptyResult();
         }
 
+        // Beyond the last page (a link shared before the actors changed): the last page, same filter and distance.
+        var pageCount = Math.Max(1, (zones.White.Count + PageSize - 1) / PageSize);
+        if (Shared.Pagination.Corrected(page, pageCount) is { } last)
+        {
+            var baseHref = self is null ? "/territoires/couverture" : self.Href + "/couverture";
+            return Redirect(CoverageViewModel.Link(baseHref, thematic, zones.DistanceKm, last));
+        }
+
         var shown = zones.White.Skip((page - 1) * PageSize).Take(PageSize).Select(w => w.Code).ToList();
         var distances = zones.MatchingActors == 0
             ? new Dictionary<string, double>()
             : await findWhiteZones.NearestDistancesAsync(shown, thematic, FindWhiteZones.CandidatesFor(shown.Count), cancellationToken);
         var (map, classes) = await MapAsync(self, zones, cancellationToken);
-        return View("~/Features/Territories/Coverage.cshtml", new CoverageViewModel(self, territory?.Parents ?? [], thematic, zones.DistanceKm, [], zones, page, distances, map, classes));
+        return View("~/Features/Territories/Coverage.cshtml", new CoverageViewModel(self, territory?.Parents ?? [], thematic, zones.DistanceKm, [], zones, page, distances, map, classes, choices));
     }
 
     /// <summary>France: departments shaded by their population's share in white zones; a region: its departments with the white communes over them; below: every commune.</summary>
@@ -132,7 +142,25 @@ public sealed record CoverageViewModel(
     int Page,
     IReadOnlyDictionary<string, double> Distances,
     OutlineMap Map,
-    IReadOnlyDictionary<string, string>? Classes)
+    IReadOnlyDictionary<string, string>? Classes,
+    ActorChoices Choices)
 {
     public string BaseHref => Self is null ? "/territoires/couverture" : Self.Href + "/couverture";
+
+    public int PageCount => Zones is null ? 1 : Math.Max(1, (Zones.White.Count + CoverageController.PageSize - 1) / CoverageController.PageSize);
+
+    /// <summary>A page of this list (or its CSV: path ending in .csv) with the filter and the distance.</summary>
+    public string Link(string path, int? page = null) => Link(path, Filter, DistanceKm, page);
+
+    /// <summary>The address of a white-zone page: the filter's keys (its circles always explicit), the distance, the page.</summary>
+    public static string Link(string path, ActorFilter filter, int distanceKm, int? page = null)
+    {
+        var extra = new List<(string, string)> { ("distance_km", distanceKm.ToString(CultureInfo.InvariantCulture)) };
+        if (page is > 1)
+        {
+            extra.Add(("page", page.Value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return path + filter.ToQueryString([.. extra]);
+    }
 }

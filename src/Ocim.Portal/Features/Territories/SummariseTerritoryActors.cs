@@ -7,8 +7,18 @@ namespace Ocim.Portal.Features.Territories;
 /// <summary>A count of a territory's actors for one circle or family, with the link to those actors.</summary>
 public sealed record CategoryCount(string Label, long Actors, string Href);
 
-/// <summary>A sub-territory's actors, and per 10,000 inhabitants when its population is known.</summary>
-public sealed record ChildActors(long Actors, double? Per10000);
+/// <summary>
+/// A sub-territory's actors, and per 10,000 inhabitants when its population is known and large enough
+/// (<see cref="Choropleth.MinPopulationForRate"/>); <paramref name="Missing"/> says why there is no rate.
+/// </summary>
+public sealed record ChildActors(long Actors, double? Per10000, MissingRate Missing = MissingRate.None)
+{
+    public static ChildActors For(long actors, int? population)
+    {
+        var (rate, missing) = Choropleth.Rate(actors, population);
+        return new ChildActors(actors, rate, missing);
+    }
+}
 
 /// <summary>An actor of the territory (distance set for the nearest actors of a commune).</summary>
 public sealed record TerritoryActor(long Id, string Name, string FamilyName, string? CommuneName, double? DistanceMetres)
@@ -28,7 +38,8 @@ public sealed record TerritoryActors(
     IReadOnlyList<CategoryCount> Families,
     IReadOnlyDictionary<string, ChildActors> Children,
     IReadOnlyList<TerritoryActor> First,
-    IReadOnlyList<TerritoryActor> Nearest)
+    IReadOnlyList<TerritoryActor> Nearest,
+    IReadOnlyDictionary<string, ChildActors>? Related = null)
 {
     public const int FirstCount = 20;
     public const int NearestCount = 10;
@@ -44,7 +55,14 @@ public sealed record TerritoryActors(
 /// </summary>
 public sealed class SummariseTerritoryActors(NpgsqlDataSource dataSource)
 {
-    public async Task<TerritoryActors> SummariseAsync(TerritoryRef self, IReadOnlyList<TerritoryChild> children, ActorFilter thematic, CancellationToken cancellationToken)
+    public async Task<TerritoryActors> SummariseAsync(TerritoryRef self, IReadOnlyList<TerritoryChild> children, ActorFilter thematic, CancellationToken cancellationToken) =>
+        await SummariseAsync(self, children, [], thematic, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="related"/> are other territories counted whole (a department's intercommunalities,
+    /// all their actors over all their population, even across the department's border), for their own table.
+    /// </summary>
+    public async Task<TerritoryActors> SummariseAsync(TerritoryRef self, IReadOnlyList<TerritoryChild> children, IReadOnlyList<TerritoryChild> related, ActorFilter thematic, CancellationToken cancellationToken)
     {
         var within = TerritoryScope.Within(thematic, self.Level, self.Code);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -63,23 +81,34 @@ public sealed class SummariseTerritoryActors(NpgsqlDataSource dataSource)
             .Select(f => new CategoryCount(f.Name, familyCounts[f.Id], "/acteurs" + (within with { Families = [f.Slug] }).ToQueryString()))
             .ToList();
 
-        var childCounts = new Dictionary<string, ChildActors>(StringComparer.Ordinal);
-        if (children.Count > 0)
-        {
-            var (sql, parameters) = TerritoryCountSql.For(children[0].Territory.Level, thematic, "@children");
-            parameters.Add("children", children.Select(c => c.Territory.Code).ToArray());
-            var counts = (await connection.QueryAsync<(string Code, long Actors)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)))
-                .ToDictionary(r => r.Code, r => r.Actors, StringComparer.Ordinal);
-            foreach (var child in children)
-            {
-                var actors = counts.GetValueOrDefault(child.Territory.Code);
-                childCounts[child.Territory.Code] = new ChildActors(actors, child.Population is > 0 ? actors * 10_000.0 / child.Population.Value : null);
-            }
-        }
-
+        var childCounts = await CountChildrenAsync(connection, children, thematic, cancellationToken);
+        var relatedCounts = related.Count > 0 && related.All(r => r.Territory.Level == TerritoryLevel.Epci)
+            ? await CountChildrenAsync(connection, related, thematic, cancellationToken)
+            : null;
         var first = await FirstAsync(connection, within, cancellationToken);
         var nearest = self.Level == TerritoryLevel.Commune ? await NearestAsync(connection, self.Code, thematic, cancellationToken) : [];
-        return new TerritoryActors(within, circleCounts.Values.Sum(), circles, families, childCounts, first, nearest);
+        return new TerritoryActors(within, circleCounts.Values.Sum(), circles, families, childCounts, first, nearest, relatedCounts);
+    }
+
+    /// <summary>The actors of each territory (all of one level), with their rate per 10,000 inhabitants.</summary>
+    private static async Task<Dictionary<string, ChildActors>> CountChildrenAsync(NpgsqlConnection connection, IReadOnlyList<TerritoryChild> territories, ActorFilter thematic, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, ChildActors>(StringComparer.Ordinal);
+        if (territories.Count == 0)
+        {
+            return result;
+        }
+
+        var (sql, parameters) = TerritoryCountSql.For(territories[0].Territory.Level, thematic, "@codes");
+        parameters.Add("codes", territories.Select(c => c.Territory.Code).ToArray());
+        var counts = (await connection.QueryAsync<(string Code, long Actors)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Code, r => r.Actors, StringComparer.Ordinal);
+        foreach (var territory in territories)
+        {
+            result[territory.Territory.Code] = ChildActors.For(counts.GetValueOrDefault(territory.Territory.Code), territory.Population);
+        }
+
+        return result;
     }
 
     private static async Task<Dictionary<int, long>> CountAsync(NpgsqlConnection connection, TerritoryRef self, ActorFilter thematic, CountCategory category, CancellationToken cancellationToken)
@@ -101,7 +130,7 @@ public sealed class SummariseTerritoryActors(NpgsqlDataSource dataSource)
             join actor_family f on f.id = a.family_id
             left join commune c on c.code = a.commune_code
             where {scan.Where}
-            order by a.name collate french, a.id
+            order by a.sort_name collate french, a.id
             limit @first_count
             """, scan.Parameters, cancellationToken: cancellationToken));
 #pragma warning restore CA2100

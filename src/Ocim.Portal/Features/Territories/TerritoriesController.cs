@@ -22,6 +22,7 @@ public sealed class TerritoriesController : Controller
         [FromServices] ShowTerritory showTerritory,
         [FromServices] DrawOutline drawOutline,
         [FromServices] SummariseTerritoryActors summariseActors,
+        [FromServices] ListActorChoices listChoices,
         CancellationToken cancellationToken)
     {
         // A blank segment (/territoires/commune/%20) binds as null.
@@ -37,14 +38,19 @@ public sealed class TerritoriesController : Controller
         }
 
         // The page is a filtered view too: the actor keys of the query string (not its territory) narrow every count.
-        var (filter, errors) = ActorFilter.Parse(Request.Query);
-        var thematic = TerritoryScope.Thematic(filter);
-        var actors = await summariseActors.SummariseAsync(page.Self, page.Children, thematic, cancellationToken);
+        var (filter, filterErrors) = ActorFilter.Parse(Request.Query);
+        var errors = filterErrors.ToList();
+        var choices = await listChoices.ListAsync(cancellationToken);
+        var thematic = TerritoryFilters.KnownTermsOnly(TerritoryScope.Thematic(filter), choices, errors);
+        var related = page.Self.Level == TerritoryLevel.Department ? page.Related : [];
+        var actors = await summariseActors.SummariseAsync(page.Self, page.Children, related, thematic, cancellationToken);
         var measure = Choropleth.ParseMeasure(Request.Query["mesure"].LastOrDefault());
         var choropleth = Choropleth.Build(measure, page.Children.Select(c =>
         {
-            var counts = actors.Children.GetValueOrDefault(c.Territory.Code);
-            return (c.Territory.Code, measure == ChoroplethMeasure.Actors ? (double?)(counts?.Actors ?? 0) : counts?.Per10000);
+            var counts = actors.Children.GetValueOrDefault(c.Territory.Code) ?? ChildActors.For(0, c.Population);
+            return measure == ChoroplethMeasure.Actors
+                ? new ChoroplethValue(c.Territory.Code, counts.Actors)
+                : new ChoroplethValue(c.Territory.Code, counts.Per10000, counts.Missing);
         }));
         var map = await drawOutline.DrawAsync(territoryLevel, page.Self.Code, cancellationToken);
         if (errors.Count > 0)
@@ -52,7 +58,7 @@ public sealed class TerritoriesController : Controller
             Response.StatusCode = StatusCodes.Status400BadRequest;
         }
 
-        return View(new TerritoryViewModel(page, map, thematic, errors, actors, choropleth));
+        return View(new TerritoryViewModel(page, map, thematic, errors, actors, choropleth, choices));
     }
 
     /// <summary>Which commune is at this point? Redirects to its page, or says (404) that no commune is there.</summary>
@@ -114,6 +120,7 @@ public sealed record TerritoryViewModel(
     ActorFilter Filter,
     IReadOnlyList<string> Errors,
     TerritoryActors Actors,
-    Choropleth Choropleth);
+    Choropleth Choropleth,
+    ActorChoices Choices);
 
 public sealed record PositionViewModel(string? Longitude, string? Latitude, IReadOnlyList<string> Errors, bool NotFound);

@@ -35,6 +35,7 @@ public sealed class WhiteZoneTests : IClassFixture<DatabaseFixture>, IDisposable
 
     [Theory]
     [InlineData(1, "")]
+    [InlineData(5, "&cercle=1,2,3")]
     [InlineData(5, "")]
     [InlineData(10, "&cercle=2")]
     [InlineData(12, "")]
@@ -43,7 +44,8 @@ public sealed class WhiteZoneTests : IClassFixture<DatabaseFixture>, IDisposable
     public async Task The_white_communes_of_a_department_are_those_a_brute_force_finds(int km, string filter)
     {
         await using var connection = await SeedAsync();
-        short[] circles = filter.Contains("cercle=1", StringComparison.Ordinal) ? [1] : filter.Contains("cercle=2", StringComparison.Ordinal) ? [2] : [1, 2, 3];
+        // Without « cercle », white zones count circles 1–2 (TerritoryFilters.CoverageDefaultCircles).
+        short[] circles = filter.Contains("cercle=1,2,3", StringComparison.Ordinal) ? [1, 2, 3] : filter.Contains("cercle=1", StringComparison.Ordinal) ? [1] : filter.Contains("cercle=2", StringComparison.Ordinal) ? [2] : [1, 2];
         var families = filter.Contains("famille", StringComparison.Ordinal) ? new[] { "bibliotheque", "universite" } : null;
         var nearest = await BruteForceAsync(connection, "90", circles, families);
         var expected = nearest.Where(n => n.Value > km * 1000).Select(n => n.Key).Order(StringComparer.Ordinal).ToList();
@@ -122,7 +124,7 @@ public sealed class WhiteZoneTests : IClassFixture<DatabaseFixture>, IDisposable
             """)).ToList();
         Assert.NotEmpty(expected);
 
-        var csv = await client.GetAsync(new Uri("/territoires/departement/974/couverture.csv?distance_km=15", UriKind.Relative));
+        var csv = await client.GetAsync(new Uri("/territoires/departement/974/couverture.csv?distance_km=15&cercle=1,2,3", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
         Assert.Equal(expected, SimpleCsvRows(await csv.Content.ReadAsStringAsync()).Select(r => r[0]).Order(StringComparer.Ordinal));
