@@ -141,12 +141,18 @@ function canvasFor(radius) {
   return { context, ratio, size, centre: radius + 2 };
 }
 
+/** A short text centred in a disc of the given radius, its size reduced until it fits the disc's width. */
 function drawText(context, centre, radius, text, colour) {
   context.fillStyle = colour;
   context.textAlign = "center";
   context.textBaseline = "middle";
-  const fontSize = text.length > 3 ? radius * 0.62 : text.length > 2 ? radius * 0.72 : radius * 0.85;
-  context.font = `700 ${fontSize}px "DejaVu Sans Condensed", system-ui, "Noto Sans", sans-serif`;
+  let fontSize = radius * (text.length > 2 ? 0.8 : 0.9);
+  const font = (size) => `700 ${size}px "DejaVu Sans Condensed", system-ui, "Noto Sans", sans-serif`;
+  context.font = font(fontSize);
+  while (fontSize > 6 && context.measureText(text).width > radius * 1.7) {
+    fontSize -= 0.5;
+    context.font = font(fontSize);
+  }
   context.fillText(text, centre, centre + 0.5);
 }
 
@@ -167,10 +173,10 @@ function drawActor(circle, code) {
 
 /** A cluster: a donut whose segments are its circles' shares (clockwise from the top: 1, 2, 3), its count inside. */
 function drawCluster(label, count, shares) {
-  const radius = count < 10 ? 14 : count < 100 ? 17 : count < 1000 ? 20 : 24;
+  const radius = count < 10 ? 14 : count < 100 ? 17 : count < 1000 ? 20 : 25;
   const { context, ratio, size, centre } = canvasFor(radius);
   const total = shares.reduce((sum, value) => sum + value, 0) || 1;
-  const ring = Math.max(4, radius * 0.32);
+  const ring = Math.max(4, radius * 0.28);
   context.beginPath();
   context.arc(centre, centre, radius, 0, Math.PI * 2);
   context.fillStyle = "#ffffff";
@@ -193,7 +199,7 @@ function drawCluster(label, count, shares) {
   context.lineWidth = 1;
   context.strokeStyle = "#4d5661";
   context.stroke();
-  drawText(context, centre, radius - ring * 0.4, label, "#111111");
+  drawText(context, centre, radius - ring, label, "#111111");
   return { image: context.getImageData(0, 0, size, size), pixelRatio: ratio };
 }
 
@@ -279,6 +285,9 @@ function portalLayers(base) {
                   "text-variable-anchor": ["bottom", "top", "left", "right"],
                   "text-radial-offset": 1.5, "text-justify": "auto" },
         paint: labelPaint(LABEL_COLOUR) },
+    );
+    // Regions and departments: under the markers, and only where the markers leave room.
+    layers.push(
       { id: "labels-departments", type: "symbol", source: "territories", "source-layer": "labels", minzoom: 6, maxzoom: 10,
         filter: ["==", ["get", "level"], "department"],
         layout: { ...labelText(12, MapGlyphs.regular), "text-letter-spacing": 0.04 },
@@ -299,11 +308,10 @@ function portalLayers(base) {
     // tile is too crowded, when it holds clusters again: the features, not the zoom, tell which is which. A cluster of
     // one actor is drawn as that actor.
     { id: "actor-clusters", type: "symbol", source: "actors", "source-layer": "actors", filter: ["!", IS_ACTOR],
-      layout: { "icon-image": CLUSTER_ICON, "icon-allow-overlap": true, "icon-ignore-placement": true,
-                "symbol-sort-key": ["get", "count"] } },
+      layout: { "icon-image": CLUSTER_ICON, "icon-allow-overlap": true, "symbol-sort-key": ["get", "count"] } },
     { id: "actor-points", type: "symbol", source: "actors", "source-layer": "actors", filter: IS_ACTOR,
-      layout: { "icon-image": ACTOR_ICON, "icon-allow-overlap": true, "icon-ignore-placement": true } },
-    // Place names over the markers (with a halo), so that a city full of actors still shows its name.
+      layout: { "icon-image": ACTOR_ICON, "icon-allow-overlap": true } },
+    // Commune names over the markers (with a halo), so that a city full of actors still shows its name.
     ...labels,
   );
   return layers;
@@ -311,17 +319,31 @@ function portalLayers(base) {
 
 const MapGlyphs = { regular: "DejaVu Sans Condensed", bold: "DejaVu Sans Condensed Bold" };
 
+/**
+ * Neighbouring countries' land (Natural Earth), under France's own regions: fetched only once the map shows a wide
+ * view (zoom < 9), where borders and coasts are in sight; a street-level first screen does without its bytes.
+ */
+function addNeighbourLand(map) {
+  const add = () => {
+    if (map.getSource("land") || map.getZoom() >= 9) {
+      return;
+    }
+    map.addSource("land", { type: "geojson", data: absolute(container.dataset.land), attribution: "Natural Earth" });
+    map.addLayer({ id: "terres-voisines", type: "fill", source: "land", paint: { "fill-color": NEIGHBOUR_LAND } }, "regions-terre");
+    map.addLayer({ id: "terres-voisines-contour", type: "line", source: "land",
+      paint: { "line-color": "#9fb3c2", "line-width": 0.6 } }, "regions-terre");
+    map.off("zoomend", add);
+  };
+  map.on("zoomend", add);
+  add();
+}
+
 function buildStyle(params, raster) {
   const sources = portalSources(params);
   const layers = [{ id: "fond", type: "background", paint: { "background-color": SEA } }];
   if (raster) {
     sources.raster = { type: "raster", tiles: [raster.url], tileSize: 256, attribution: raster.attribution || undefined };
     layers.push({ id: "fond-raster", type: "raster", source: "raster" });
-  } else {
-    // Neighbouring countries' land (Natural Earth), under France's own regions.
-    sources.land = { type: "geojson", data: absolute(container.dataset.land), attribution: "Natural Earth" };
-    layers.push({ id: "terres-voisines", type: "fill", source: "land", paint: { "fill-color": NEIGHBOUR_LAND } },
-      { id: "terres-voisines-contour", type: "line", source: "land", paint: { "line-color": "#9fb3c2", "line-width": 0.6 } });
   }
   layers.push(...portalLayers(raster ? "raster" : null));
   return { version: 8, glyphs: absolute(container.dataset.glyphs), sources, layers };
@@ -403,7 +425,13 @@ function popupContent(properties, details) {
   const wrapper = document.createElement("div");
   wrapper.className = "map-popup";
   const name = details?.name ?? properties.name;
-  const title = paragraph(name ? String(name) : "Acteur", "map-popup__title");
+  const listing = String(details?.url ?? properties.url ?? `/acteurs/${properties.id ?? properties.actor}`);
+  const title = document.createElement("p");
+  title.className = "map-popup__title";
+  const titleLink = document.createElement("a");
+  titleLink.href = listing;
+  titleLink.textContent = name ? String(name) : "Fiche de l'acteur";
+  title.append(titleLink);
   const circle = details?.circle ?? properties.circle;
   const family = details?.family ?? familyLabel(String(properties.family ?? ""));
   wrapper.append(title, paragraph(`${family} · ${CIRCLE_NAMES[circle] ?? ""}`));
@@ -435,7 +463,7 @@ function popupContent(properties, details) {
   const more = document.createElement("p");
   const link = document.createElement("a");
   link.className = "map-popup__more";
-  link.href = String(details?.url ?? properties.url ?? `/acteurs/${properties.id ?? properties.actor}`);
+  link.href = listing;
   link.textContent = "Voir la fiche";
   link.setAttribute("aria-label", `Voir la fiche de ${name ?? "l'acteur"}`);
   more.append(link);
@@ -561,6 +589,9 @@ function start() {
   form.addEventListener("change", applyFilter);
 
   map.on("load", () => {
+    if (!raster && !vectorStyle) {
+      addNeighbourLand(map);
+    }
     setChoropleth(map, colouring.value);
     refreshList();
   });
