@@ -44,6 +44,8 @@ internal static class FeatureRegistration
         services.AddSingleton<TileCache>();
         services.AddSingleton(provider => MapSettings.Read(provider.GetRequiredService<IConfiguration>()));
         services.AddScoped<FindMapExtent>();
+        services.AddScoped<FindMapActor>();
+        services.AddSingleton<MapGlyphs>();
 
         // Territories (issue 4)
         services.AddScoped<SummariseTerritoryActors>();

@@ -6,7 +6,7 @@ internal static class SecurityHeaders
 {
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<MapSettings>().RasterOrigin);
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<MapSettings>().ExternalOrigins);
         return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
@@ -23,12 +23,16 @@ internal static class SecurityHeaders
     /// No inline script or style anywhere: every asset is a file served by the app (no CDN, no third party). The map's
     /// worker is a same-origin module (maplibre-gl-worker.mjs), so 'self' covers it without blob:. The one exception is
     /// a raster base map a deployment configures (Map:RasterTilesUrl): MapLibre fetches its tiles, so that origin is
-    /// allowed for images and connections, and for nothing else.
+    /// allowed for images and connections, and for nothing else; so is the origin of a vector style (Map:VectorStyleUrl),
+    /// whose style, tiles, glyphs and sprites MapLibre fetches.
     /// </summary>
-    internal static string ContentSecurityPolicy(string? tileOrigin)
+    internal static string ContentSecurityPolicy(string? tileOrigin) =>
+        ContentSecurityPolicy(tileOrigin is null ? [] : [tileOrigin]);
+
+    internal static string ContentSecurityPolicy(IReadOnlyList<string> origins)
     {
-        var tiles = tileOrigin is null ? string.Empty : " " + tileOrigin;
-        var connect = tileOrigin is null ? string.Empty : $"connect-src 'self'{tiles}; ";
+        var tiles = string.Concat(origins.Select(origin => " " + origin));
+        var connect = origins.Count == 0 ? string.Empty : $"connect-src 'self'{tiles}; ";
         return $"default-src 'self'; img-src 'self' data:{tiles}; {connect}style-src 'self'; script-src 'self'; object-src 'none'; " +
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     }

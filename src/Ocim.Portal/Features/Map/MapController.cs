@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using Ocim.Portal.Features.Actors;
+using Ocim.Portal.Infrastructure.Http;
 
 namespace Ocim.Portal.Features.Map;
 
@@ -58,6 +60,52 @@ public sealed class MapController(SearchActors searchActors) : Controller
         var list = await ListAsync(filter, errors, cancellationToken);
         SetStatus(errors);
         return PartialView("_InView", list);
+    }
+
+    /// <summary>
+    /// What the map's popup shows of a published actor, as JSON (public fields only: name, family, circle, commune,
+    /// address, website, listing address); 404 for an unknown or unpublished actor.
+    /// </summary>
+    [HttpGet("/carte/acteurs/{id:long}")]
+    public async Task<IActionResult> Actor(long id, [FromServices] FindMapActor findActor, CancellationToken cancellationToken)
+    {
+        var actor = await findActor.FindAsync(id, cancellationToken);
+        if (actor is null)
+        {
+            return NotFound(new { message = "Cet acteur n'existe pas ou n'est pas publié." });
+        }
+
+        Response.Headers.CacheControl = "public, max-age=60";
+        return Json(actor);
+    }
+
+    /// <summary>The labels' glyph ranges (MapLibre's "glyphs" URL: /carte/glyphes/{fontstack}/{range}.pbf).</summary>
+    [HttpGet("/carte/glyphes/{fontStack}/{range}.pbf")]
+    public IActionResult Glyphs(string fontStack, string range, [FromServices] MapGlyphs glyphs)
+    {
+        var found = glyphs.Find(fontStack, range);
+        if (found is null)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.ETag = found.ETag;
+        Response.Headers.CacheControl = "public, max-age=86400";
+        Response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (EntityTags.Matches(Request.Headers.IfNoneMatch, found.ETag))
+        {
+            return StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var acceptsGzip = StringWithQualityHeaderValue.TryParseList(Request.Headers.AcceptEncoding, out var codings)
+            && codings.Any(c => c.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) && (c.Quality ?? 1) > 0);
+        if (acceptsGzip)
+        {
+            Response.Headers.ContentEncoding = "gzip";
+            return File(found.Gzip, "application/x-protobuf");
+        }
+
+        return File(found.Raw, "application/x-protobuf");
     }
 
     private async Task<MapListView> ListAsync(ActorFilter filter, IReadOnlyList<string> errors, CancellationToken cancellationToken) =>

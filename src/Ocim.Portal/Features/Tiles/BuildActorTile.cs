@@ -10,7 +10,7 @@ namespace Ocim.Portal.Features.Tiles;
 /// <list type="bullet">
 /// <item>Zoom ≤ <see cref="ClusterMaxZoom"/>: clusters, one per grid cell of 1/8 tile (64 px on a 512-px tile),
 /// placed at the centroid of their actors, with <c>count</c>, <c>c1</c>, <c>c2</c>, <c>c3</c> (counts per
-/// circle). Read from the pyramid kept by triggers (006_map.sql) when the filter is only circle, family, region and
+/// circle); a cluster of one actor adds <c>actor</c> (its id) and <c>family</c>. Read from the pyramid kept by triggers (006_map.sql) when the filter is only circle, family, region and
 /// department; otherwise the matching actors of the tile are grouped on the fly.</item>
 /// <item>Deeper: one point per actor (<c>id</c>, <c>name</c>, <c>circle</c>, <c>family</c>, <c>count</c> = 1,
 /// <c>url</c>), unless the tile holds more than <see cref="MaxPoints"/> actors, then clusters again.</item>
@@ -64,11 +64,25 @@ public sealed class BuildActorTile(NpgsqlDataSource dataSource)
         return parameters;
     }
 
-    private static string ClusterFeatures(string cells) => $"""
+    /// <summary>
+    /// Clusters as features. A cluster of one actor also carries that actor's id (<c>actor</c>) and family, so that
+    /// the map draws it as the actor's own marker: the on-the-fly grouping knows the id (<c>one_id</c>); a pyramid
+    /// cell of one actor sits exactly on its actor's point, found through the GIST index (at most 64 probes a tile).
+    /// </summary>
+    private static string ClusterFeatures(string cells, bool cellsCarryId) => $"""
         select coalesce(st_asmvt(t, '{Layer}', 4096, 'geom'), ''::bytea)
         from (select st_asmvtgeom(st_point(g.sum_x / g.actors, g.sum_y / g.actors, 3857), st_tileenvelope(@z, @x, @y), 4096, 64, true) as geom,
-                     g.actors::integer as count, g.c1::integer as c1, g.c2::integer as c2, g.c3::integer as c3
-              from ({cells}) g) t
+                     g.actors::integer as count, g.c1::integer as c1, g.c2::integer as c2, g.c3::integer as c3,
+                     one.id as actor, one.family
+              from ({cells}) g
+              left join lateral (
+                  select a.id, f.slug as family
+                  from actor a join actor_family f on f.id = a.family_id
+                  where g.actors = 1 and {(cellsCarryId
+                      ? "a.id = g.one_id"
+                      : "a.geom_3857 && st_point(g.sum_x, g.sum_y, 3857) and a.status = 'published' and a.circle = case when g.c1 = 1 then 1 when g.c2 = 1 then 2 else 3 end")}
+                  order by a.id
+                  limit 1) one on true) t
         """;
 
     private static (string Sql, DynamicParameters Parameters) FromPyramid(TileAddress tile, ActorFilter filter)
@@ -80,7 +94,7 @@ public sealed class BuildActorTile(NpgsqlDataSource dataSource)
                 select actors, sum_x, sum_y, circle_1 as c1, circle_2 as c2, circle_3 as c3
                 from actor_cell_total
                 where z = @z and tile_x = @x and tile_y = @y and actors > 0
-                """), parameters);
+                """, cellsCarryId: false), parameters);
         }
 
         // "+ 0" keeps circle and family out of the index condition: PostgreSQL 15 would run one index descent per
@@ -119,7 +133,7 @@ public sealed class BuildActorTile(NpgsqlDataSource dataSource)
             where {string.Join(" and ", conditions)}
             group by cell_x, cell_y
             having sum(actors) > 0
-            """), parameters);
+            """, cellsCarryId: false), parameters);
     }
 
     /// <summary>The tile's matching actors: inside its envelope, and in it by the floor rule (right/bottom edges out).</summary>
@@ -137,12 +151,13 @@ public sealed class BuildActorTile(NpgsqlDataSource dataSource)
         return (ClusterFeatures($"""
             select count(*) as actors, sum(st_x(a.geom_3857)) as sum_x, sum(st_y(a.geom_3857)) as sum_y,
                    count(*) filter (where a.circle = 1) as c1, count(*) filter (where a.circle = 2) as c2,
-                   count(*) filter (where a.circle = 3) as c3
+                   count(*) filter (where a.circle = 3) as c3,
+                   case when count(*) = 1 then min(a.id) end as one_id
             from actor a
             where {scan.Where} and {InTile("@cells::bigint")}
             group by least(floor((st_x(a.geom_3857) + {Half}) / {World} * @cells::bigint)::bigint, @cells::bigint - 1),
                      least(floor(({Half} - st_y(a.geom_3857)) / {World} * @cells::bigint)::bigint, @cells::bigint - 1)
-            """), parameters);
+            """, cellsCarryId: true), parameters);
     }
 
     /// <summary>One feature per actor; null when the tile holds more than <see cref="MaxPoints"/> actors.</summary>

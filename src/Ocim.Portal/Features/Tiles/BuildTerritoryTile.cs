@@ -13,11 +13,17 @@ namespace Ocim.Portal.Features.Tiles;
 /// choropleth. Layers: "regions" at every zoom, "departments" from zoom <see cref="DepartmentMinZoom"/>, "communes"
 /// from zoom <see cref="CommuneMinZoom"/>. Outlines come pre-simplified per band of zooms (territory_shape,
 /// 006_map.sql); counts come from <see cref="TerritoryCountSql"/>, the same counts as the territory pages.
+/// Layer "labels": one point per place to name (map_label, 018_map_labels.sql), with <c>level</c>, <c>name</c> and
+/// <c>population</c>: regions up to zoom <see cref="RegionLabelMaxZoom"/>, departments from
+/// <see cref="DepartmentMinZoom"/> to <see cref="DepartmentLabelMaxZoom"/>, communes as their population allows
+/// (every commune from zoom 12). A label belongs to the one tile that holds its point.
 /// </summary>
 public sealed class BuildTerritoryTile(NpgsqlDataSource dataSource)
 {
     public const int DepartmentMinZoom = 5;
     public const int CommuneMinZoom = 9;
+    public const int RegionLabelMaxZoom = 7;
+    public const int DepartmentLabelMaxZoom = 9;
 
     private const double HalfWorld = 20037508.342789244;
     private const double Extent = 4096;
@@ -83,6 +89,16 @@ public sealed class BuildTerritoryTile(NpgsqlDataSource dataSource)
                 """);
         }
 
+        sql.Append(CultureInfo.InvariantCulture, $"""
+             || (select coalesce(st_asmvt(t, 'labels', 4096, 'geom'), ''::bytea)
+                 from (select st_asmvtgeom(l.geom, st_tileenvelope(@z, @x, @y), 4096, 0, false) as geom,
+                              l.level, l.name, l.population
+                       from map_label l
+                       where l.geom && st_tileenvelope(@z, @x, @y) and l.min_zoom <= @z
+                         and (l.level <> 'region' or @z <= {RegionLabelMaxZoom})
+                         and (l.level <> 'department' or @z <= {DepartmentLabelMaxZoom})
+                       order by l.population desc) t)
+            """);
         parameters.Add("z", tile.Z);
         parameters.Add("x", tile.X);
         parameters.Add("y", tile.Y);

@@ -99,7 +99,7 @@ public sealed class MapBrowserTests : IClassFixture<MapActorSet>, IClassFixture<
         var marker = markers.EnumerateArray().First();
         var canvas = await page.Locator("#carte canvas").BoundingBoxAsync();
         await page.Mouse.ClickAsync(canvas!.X + marker.GetProperty("x").GetSingle(), canvas.Y + marker.GetProperty("y").GetSingle());
-        var link = page.Locator(".maplibregl-popup a");
+        var link = page.Locator(".maplibregl-popup .map-popup__title a");
         Assert.Equal(marker.GetProperty("name").GetString(), await link.InnerTextAsync());
         await session.ScreenshotAsync("carte-popup");
         Assert.Equal(marker.GetProperty("url").GetString(), await link.GetAttributeAsync("href"));
