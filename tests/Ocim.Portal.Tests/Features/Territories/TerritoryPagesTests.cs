@@ -65,7 +65,7 @@ public sealed class TerritoryPagesTests : IClassFixture<DatabaseFixture>, IDispo
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(page.QuerySelectorAll("nav[aria-label=\"Fil d'Ariane\"] a"), a => a.GetAttribute("href") == "/territoires/region/27");
-        Assert.Equal(communes, page.QuerySelectorAll("table.data tbody tr").Length);
+        Assert.Equal(communes, page.QuerySelectorAll("#sous-territoires tbody tr").Length);
         Assert.Contains(page.QuerySelectorAll("table.data tbody a"), a => a.Text() == "Dijon" && a.GetAttribute("href") == "/territoires/commune/21231");
         Assert.Contains(page.QuerySelectorAll("a[href='/territoires/epci/242100410']"), a => a.Text() == "Dijon Métropole");
     }
