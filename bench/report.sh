@@ -5,7 +5,7 @@ set -euo pipefail
 WORK="$1"; STAMP="$2"; ELAPSED="$3"; DURATION="$4"; LOAD_START="$5"; QUERIES="$6"; SMALL_DURATION="$7"; MAX_SIZE="$8"
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-sql1() { psql -X -d ocim_bench -tAc "$1"; }
+sql1() { psql -X -d "${BENCH_DB:-ocim_bench}" -tAc "$1"; }
 
 pg_version=$(sql1 "select version()")
 postgis_version=$(sql1 "select postgis_full_version()" | grep -o 'POSTGIS="[^"]*"\|GEOS="[^"]*"\|PROJ="[^"]*"' | tr '\n' ' ')

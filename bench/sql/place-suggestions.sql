@@ -28,8 +28,12 @@ from (
      where (p.kind, p.code) in (
          select kind, code from place
          where key like place_key(bench.place_query(:i)) || '%' and key <> place_key(bench.place_query(:i))
-         order by population desc nulls last limit 10)
-        or (p.alias_key like place_key(bench.place_query(:i)) || '%' and p.alias_key <> place_key(bench.place_query(:i)) and p.key <> place_key(bench.place_query(:i))))
+         order by population desc nulls last limit 10))
+    union all
+    (select p.*, 1 from place p
+     where p.alias_key like place_key(bench.place_query(:i)) || '%' and p.alias_key <> place_key(bench.place_query(:i))
+       and p.key not like place_key(bench.place_query(:i)) || '%'
+     order by p.population desc nulls last limit 10)
 ) hits
 order by tier, kind = 'epci', population desc nulls last, case kind when 'commune' then 0 when 'departement' then 1 when 'region' then 2 else 3 end, label
 limit 10;

@@ -20,7 +20,8 @@ public sealed record PlaceSuggestion(
     [property: JsonPropertyName("bbox")] double[]? Bbox,
     [property: JsonPropertyName("population")] int? Population)
 {
-    /// <summary>The French name of the kind, as shown beside the label.</summary>
+    /// <summary>The French name of the kind, as shown beside the label (not part of the JSON).</summary>
+    [JsonIgnore]
     public string KindLabel => PlaceKinds.Label(Kind);
 }
 
@@ -109,8 +110,12 @@ public sealed partial class SuggestPlaces(NpgsqlDataSource dataSource)
                      select kind, code from place
                      where key like @prefix and key <> @key and (@department::text is null or department_code = @department)
                        and (@kind::text is null or kind = @kind)
-                     order by population desc nulls last limit @limit)
-                    or (p.alias_key like @prefix and p.alias_key <> @key and p.key <> @key and (@department::text is null or p.department_code = @department)))
+                     order by population desc nulls last limit @limit))
+                union all
+                (select p.*, 1 from place p
+                 where p.alias_key like @prefix and p.alias_key <> @key and p.key not like @prefix
+                   and (@department::text is null or p.department_code = @department) and (@kind::text is null or p.kind = @kind)
+                 order by p.population desc nulls last limit @limit)
                 """;
         }
 

@@ -68,7 +68,7 @@ public sealed class ActorPlaceSearchTests : IClassFixture<PlaceSearchActorsFixtu
 
         var chip = page.QuerySelector(".place-chip");
         Assert.Contains("Dijon (21)", chip.Text(), StringComparison.Ordinal);
-        Assert.Contains("« Dijon » a été lu comme la commune Dijon (21)", Html.Squash(page.QuerySelector(".place-reading").Text()), StringComparison.Ordinal);
+        Assert.Contains("« Dijon » lu comme ce lieu. Ou bien : chercher « Dijon » comme un mot", Html.Squash(page.QuerySelector(".place-reading").Text()), StringComparison.Ordinal);
         // The text box shows the whole search again.
         Assert.Equal("musée Dijon", page.QuerySelector("input#q")?.GetAttribute("value"));
     }
