@@ -391,6 +391,18 @@ function circleLegend() {
     item.append(swatch, CIRCLE_NAMES[circle]);
     list.append(item);
   }
+  // How markers say it: a group's ring is split by circle around its count; an actor carries its family's initials.
+  const group = document.createElement("li");
+  const donut = document.createElement("span");
+  donut.className = "map-legend__swatch map-legend__swatch--donut";
+  group.append(donut, "Groupe : part de chaque cercle, nombre d'acteurs au centre");
+  const actor = document.createElement("li");
+  const badge = document.createElement("span");
+  badge.className = "map-legend__swatch map-legend__swatch--round map-legend__badge";
+  badge.style.backgroundColor = CIRCLE_COLOURS[3];
+  badge.textContent = "Bi";
+  actor.append(badge, "Acteur : initiales de sa famille (Bi : bibliothèque)");
+  list.append(group, actor);
   return list;
 }
 
