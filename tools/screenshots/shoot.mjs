@@ -21,6 +21,13 @@ async function mapIdle(page) {
   });
   // The page's map object is not global: wait until no tile request is pending, then for two quiet animation frames.
   await page.waitForLoadState("networkidle", { timeout: 30_000 });
+  // The list beside the map follows the view: wait until it has caught up too.
+  await page.waitForFunction(() => !document.querySelector("[data-list-state='loading']"), null, { timeout: 30_000 });
+  // A map that marks its own idle state (map.js: data-map-state="idle" on "idle" events) is waited for as well.
+  await page.waitForFunction(() => {
+    const marked = document.querySelector("[data-map-state]");
+    return !marked || marked.dataset.mapState === "idle";
+  }, null, { timeout: 30_000 });
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await page.waitForTimeout(500);
 }
