@@ -47,7 +47,8 @@ public sealed class SmallScreenTests : IClassFixture<QualitySite>, IClassFixture
         foreach (var path in new[] { "/", "/acteurs", "/carte", listing, "/territoires", "/territoires/region/27", "/evenements", "/connexion" })
         {
             await session.Page.GotoAsync(path);
-            var (scroll, inner) = await session.Page.EvaluateAsync<(int, int)>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            var widths = await session.Page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+            var (scroll, inner) = (widths[0], widths[1]);
             if (scroll > inner)
             {
                 wide.Add($"{path}: {scroll} px wide in {inner}");
@@ -111,7 +112,7 @@ public sealed class SmallScreenTests : IClassFixture<QualitySite>, IClassFixture
 
         // The layout script's handler runs on every resize across the breakpoint, and reads the panels then.
         await page.SetViewportSizeAsync(375, 812);
-        Assert.False(await page.EvaluateAsync<bool>("() => document.querySelector('.filter-panel:not(#avec-erreur)').open"));
+        await page.WaitForFunctionAsync("() => !document.querySelector('.filter-panel:not(#avec-erreur)').open");
         Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('#avec-erreur').open"));
         var summary = page.Locator(".filter-panel:not(#avec-erreur) > summary");
         Assert.True(await summary.IsVisibleAsync());
@@ -120,7 +121,7 @@ public sealed class SmallScreenTests : IClassFixture<QualitySite>, IClassFixture
         Assert.True(await page.Locator("#t").IsVisibleAsync());
 
         await page.SetViewportSizeAsync(1440, 900);
-        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('.filter-panel')].every(p => p.open)"));
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.filter-panel')].every(p => p.open)");
         Assert.False(await summary.IsVisibleAsync());
         Assert.Equal(string.Empty, await summary.GetAttributeAsync("inert"));
     }

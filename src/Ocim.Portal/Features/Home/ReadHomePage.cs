@@ -92,7 +92,7 @@ public sealed class ReadHomePage(NpgsqlDataSource dataSource, HomeMapOutlines ou
         actors == 0 || max == 0 ? "choro-0" : "choro-" + Math.Clamp((int)Math.Ceiling(4.0 * actors / max), 1, 4).ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>A region's outline (Web Mercator metres, y pointing down) and its label point (the same in kilometres).</summary>
+/// <summary>A region's outline and its label point, in Web Mercator kilometres, y pointing down.</summary>
 public sealed record RegionOutline(string Code, string Name, string Path, string LabelX, string LabelY, string MapHref);
 
 /// <summary>Metropolitan France's regions, framed for the home page.</summary>
@@ -106,7 +106,8 @@ public sealed record HomeMapDrawing(string ViewBox, IReadOnlyList<RegionOutline>
 public sealed class HomeMapOutlines(NpgsqlDataSource dataSource) : IDisposable
 {
     private const string Sql = """
-        select r.code, r.name, st_assvg(st_simplifypreservetopology(r.geom_3857, 3000), 1, 0) as path,
+        select r.code, r.name,
+               st_assvg(st_snaptogrid(st_scale(st_simplifypreservetopology(r.geom_3857, 2500), 0.001, 0.001), 1), 1, 0) as path,
                st_x(p) as x, st_y(p) as y, st_x(st_transform(p, 4326)) as lon, st_y(st_transform(p, 4326)) as lat
         from region r, lateral (select st_pointonsurface(r.geom_3857) as p) s
         where r.code >= '11'
@@ -143,8 +144,9 @@ public sealed class HomeMapOutlines(NpgsqlDataSource dataSource) : IDisposable
             var extent = await connection.QuerySingleAsync<(double MinX, double MinY, double MaxX, double MaxY)>(new CommandDefinition(
                 "select st_xmin(e), st_ymin(e), st_xmax(e), st_ymax(e) from (select st_extent(geom_3857) as e from region where code >= '11') x",
                 cancellationToken: cancellationToken));
-            // The drawing is in kilometres (the outlines, in metres, are scaled by the view): browsers cap font sizes, so
-            // the counts could not be written at a size of tens of thousands of metres.
+            // The drawing is in whole kilometres (snapped, so that relative moves add no rounding drift): half the bytes
+            // of metres, at about half a pixel of the widest drawing; and browsers cap font sizes, so the counts could
+            // not be written at a size of tens of thousands of metres.
             var margin = Math.Max(extent.MaxX - extent.MinX, extent.MaxY - extent.MinY) * 0.02;
             var viewBox = FormattableString.Invariant(
                 $"{Math.Floor((extent.MinX - margin) / 1000)} {Math.Floor((-extent.MaxY - margin) / 1000)} {Math.Ceiling((extent.MaxX - extent.MinX + 2 * margin) / 1000)} {Math.Ceiling((extent.MaxY - extent.MinY + 2 * margin) / 1000)}");
