@@ -116,7 +116,7 @@ public sealed class SmallScreenTests : IClassFixture<QualitySite>, IClassFixture
         Assert.True(await page.EvaluateAsync<bool>("() => document.querySelector('#avec-erreur').open"));
         var summary = page.Locator(".filter-panel:not(#avec-erreur) > summary");
         Assert.True(await summary.IsVisibleAsync());
-        Assert.Equal("Filtres (2)", (await summary.InnerTextAsync()).Trim());
+        Assert.Equal("Filtres (2)", Html.Squash(await summary.TextContentAsync() ?? string.Empty));
         await summary.ClickAsync();
         Assert.True(await page.Locator("#t").IsVisibleAsync());
 
