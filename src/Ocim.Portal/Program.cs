@@ -16,6 +16,12 @@ using Ocim.Portal.Infrastructure.Mail;
 // `Ocim.Portal [command]`: no command serves the site; `migrate` and `seed` run once and exit (./portal uses them).
 var command = PortalCommand.Parse(args);
 var builder = WebApplication.CreateBuilder(command.RemainingArgs);
+// ./portal run serves the build output, where the precompressed copies of wwwroot live under obj/ and are found through
+// the build's manifest; the framework reads it only in Development. A published app has none and serves its wwwroot.
+// Files are served as built, with the build's caching headers: no recompression on the fly, no "no-cache" override
+// (ReloadStaticAssetsAtRuntime=true brings the framework's live-edit mode back for front-end work).
+builder.WebHost.UseStaticWebAssets();
+builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
 
 builder.AddPortalLogging();
 builder.AddPortalDataProtection();
@@ -30,8 +36,7 @@ builder.Services.AddPortalHealthChecks();
 // HSTS for a year (OWASP ASVS 3.4.1; the framework's default is 30 days). Sent on HTTPS requests to other hosts than
 // localhost, outside Development.
 builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
-builder.Services.AddResponseCompression(options =>
-    options.MimeTypes = Microsoft.AspNetCore.ResponseCompression.ResponseCompressionDefaults.MimeTypes.Concat(["text/csv", "application/geo+json"]));
+builder.Services.AddPortalResponseCompression();
 // Write "é" rather than "&#xE9;": Razor still encodes everything HTML-special.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
@@ -73,14 +78,18 @@ app.UseRequestLocalization(new RequestLocalizationOptions
     SupportedUICultures = [new CultureInfo("fr-FR")],
 });
 app.UseSecurityHeaders();
-app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
+app.UseCompressionOnlyForVisitors();
 app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapPortalHealthChecks();
-app.MapControllers();
+// Static files from the build's manifest: precompressed (Brotli, gzip), ETags, fingerprinted URLs cached for a year
+// (docs/decisions/0027-static-files-compression-and-caching.md). WithStaticAssets lets the views' asp-append-version
+// write those fingerprinted URLs.
+app.MapStaticAssets();
+app.MapControllers().WithStaticAssets();
 
 await app.RunAsync();
 return 0;

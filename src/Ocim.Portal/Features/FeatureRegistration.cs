@@ -2,6 +2,7 @@ using Ocim.Portal.Features.Actors;
 using Ocim.Portal.Features.Actors.Import;
 using Ocim.Portal.Features.Curation;
 using Ocim.Portal.Features.Events;
+using Ocim.Portal.Features.Home;
 using Ocim.Portal.Features.Listings;
 using Ocim.Portal.Features.Map;
 using Ocim.Portal.Features.Moderation;
@@ -34,6 +35,8 @@ internal static class FeatureRegistration
         services.AddScoped<ImportActorsCommand>();
         services.AddScoped<LoadDemoActors>();
         services.AddScoped<SearchActors>();
+        services.AddScoped<ReadHomePage>();
+        services.AddSingleton<HomeMapOutlines>();
         services.AddScoped<ListActorChoices>();
         services.AddScoped<ShowActor>();
         services.AddScoped<FindNearbyActors>();

@@ -210,7 +210,7 @@ public sealed class QualitySite : IAsyncLifetime, IDisposable
 
     public static IReadOnlyList<QualityPage> PagesFor(string listing, long eventId, long proposal) =>
     [
-        new("Accueil", "/", Database: false),
+        new("Accueil", "/"), // its figures and next events are read live
         new("Annuaire", "/acteurs"),
         new("Annuaire filtré", "/acteurs?cercle=1&departement=21&q=mus%C3%A9um"),
         new("Annuaire sans résultat", "/acteurs?q=aucun-acteur-ne-porte-ce-nom"),

@@ -16,7 +16,36 @@ public sealed record ActorPageViewModel(
     ActorMapMarker? Marker,
     IReadOnlyList<NearbyActor> Nearby,
     string CanonicalUrl,
-    string JsonLd);
+    string JsonLd)
+{
+    /// <summary>The listing's links to maps; null when its location is unknown.</summary>
+    public ActorPlaceLinks? Links { get; } = ActorPlaceLinks.For(Actor);
+}
+
+/// <summary>
+/// Where a located listing's contact block points: the portal's map at street level, an OpenStreetMap itinerary and a
+/// geo: URI (RFC 5870) that phones open in their maps application. The last two are links the visitor may follow; the
+/// page itself makes no request to another server.
+/// </summary>
+public sealed record ActorPlaceLinks(string Map, string Directions, string Geo)
+{
+    public static ActorPlaceLinks? For(ActorDetail actor)
+    {
+        if (actor.Latitude is not { } latitude || actor.Longitude is not { } longitude)
+        {
+            return null;
+        }
+
+        var lat = latitude.ToString("0.#####", CultureInfo.InvariantCulture);
+        var lon = longitude.ToString("0.#####", CultureInfo.InvariantCulture);
+        // A commune's centre says nothing at street level: the map opens on the commune instead.
+        var zoom = actor.LocationApproximate ? 13 : 16;
+        return new ActorPlaceLinks(
+            $"/carte#{zoom}/{lat}/{lon}",
+            $"https://www.openstreetmap.org/directions?route=%3B{lat}%2C{lon}#map={zoom}/{lat}/{lon}",
+            $"geo:{lat},{lon}");
+    }
+}
 
 /// <summary>The actor's point on the small map, in the map's own units (Web Mercator metres, y pointing down).</summary>
 public sealed record ActorMapMarker(string X, string Y, string Radius);

@@ -5,8 +5,12 @@ using Ocim.Portal.Data;
 
 namespace Ocim.Portal.Features.Actors;
 
-/// <summary>A published listing near another one, with its distance on the spheroid.</summary>
-public sealed record NearbyActor(long Id, string Name, string FamilyName, string? CommuneName, double DistanceMetres)
+/// <summary>
+/// A published listing near another one, with its distance on the spheroid. <paramref name="LocationApproximate"/>:
+/// its point is its commune's centre (no located address).
+/// </summary>
+public sealed record NearbyActor(
+    long Id, string Name, string FamilyName, string? CommuneName, double DistanceMetres, string? CommuneCode = null, bool LocationApproximate = false)
 {
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
@@ -19,6 +23,27 @@ public sealed record NearbyActor(long Id, string Name, string FamilyName, string
         < 10_000 => $"{(DistanceMetres / 1000).ToString("N1", French)} km",
         _ => $"{(DistanceMetres / 1000).ToString("N0", French)} km",
     };
+
+    /// <summary>
+    /// The distance as the listing page shows it from <paramref name="self"/>. When either point is only a commune's
+    /// centre, a distance in metres would be made up: two listings of one commune are « même commune » (never « 0 m »),
+    /// others get the distance between the points and « position approchée ».
+    /// </summary>
+    public string DistanceFrom(ActorDetail self)
+    {
+        var approximate = LocationApproximate || self.LocationApproximate;
+        if (approximate && CommuneCode is not null && CommuneCode == self.CommuneCode)
+        {
+            return "même commune";
+        }
+
+        if (approximate)
+        {
+            return $"{Distance}, position approchée (centre de la commune)";
+        }
+
+        return DistanceMetres < 5 ? "même adresse" : Distance;
+    }
 }
 
 /// <summary>
@@ -36,13 +61,14 @@ public sealed class FindNearbyActors(NpgsqlDataSource dataSource)
     private const string Metropolitan = """
         with self as (select geom, geom_l93 from actor where id = @id),
         candidates as (
-            select a.id, a.name, a.family_id, a.commune_code, a.geom
+            select a.id, a.name, a.family_id, a.commune_code, a.location_approximate, a.geom
             from actor a
             where a.status = @published and a.id <> @id and a.geom_l93 is not null
             order by a.geom_l93 <-> (select geom_l93 from actor where id = @id)
             limit @candidates)
         select n.id, n.name, f.name as family_name, c.name as commune_name,
-               st_distance(n.geom::geography, self.geom::geography) as distance_metres
+               st_distance(n.geom::geography, self.geom::geography) as distance_metres,
+               n.commune_code, n.location_approximate
         from candidates n
         cross join self
         join actor_family f on f.id = n.family_id
@@ -54,13 +80,14 @@ public sealed class FindNearbyActors(NpgsqlDataSource dataSource)
     private const string Overseas = """
         with self as (select geom from actor where id = @id),
         candidates as (
-            select a.id, a.name, a.family_id, a.commune_code, a.geom
+            select a.id, a.name, a.family_id, a.commune_code, a.location_approximate, a.geom
             from actor a
             where a.status = @published and a.id <> @id and a.geom is not null
             order by a.geom <-> (select geom from actor where id = @id)
             limit @candidates)
         select n.id, n.name, f.name as family_name, c.name as commune_name,
-               st_distance(n.geom::geography, self.geom::geography) as distance_metres
+               st_distance(n.geom::geography, self.geom::geography) as distance_metres,
+               n.commune_code, n.location_approximate
         from candidates n
         cross join self
         join actor_family f on f.id = n.family_id

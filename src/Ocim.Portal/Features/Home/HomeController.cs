@@ -4,6 +4,8 @@ namespace Ocim.Portal.Features.Home;
 
 public sealed class HomeController : Controller
 {
+    /// <summary>The front door: one search, the inventory's figures, a map of France that opens /carte, the next events.</summary>
     [HttpGet("/")]
-    public IActionResult Index() => View();
+    public async Task<IActionResult> Index([FromServices] ReadHomePage readHomePage, CancellationToken cancellationToken) =>
+        View(await readHomePage.ReadAsync(cancellationToken));
 }

@@ -64,19 +64,16 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Muséum-jardin des sciences de Dijon (MJS) · Portail Ocim", page.Title);
         var facts = Facts(page);
-        Assert.Equal("Muséum-jardin des sciences de Dijon", facts["Nom"]);
-        Assert.Equal("MJS", facts["Sigle"]);
         Assert.Equal("Cercle 1 : la CSTI est l'activité principale", facts["Cercle"]);
         Assert.Equal("Muséum d'histoire naturelle", facts["Famille"]);
         Assert.Equal("Expositions, Médiation", facts["Types d'action"]);
         Assert.Equal("Astronomie, Botanique", facts["Thèmes"]);
         Assert.Equal("Tout public, Scolaires", facts["Publics"]);
-        Assert.Equal("Collections naturalistes et planétarium.", facts["Description courte"]);
-        Assert.Equal("1 avenue Albert Premier", facts["Adresse"]);
-        Assert.Equal("21000", facts["Code postal"]);
-        Assert.Equal("Dijon", facts["Commune"]);
-        Assert.Equal("Dijon (21)", facts["Lieu"]);
+        Assert.Equal("Collections naturalistes et planétarium.", page.QuerySelector("p.page-intro").Text());
+        Assert.Equal("1 avenue Albert Premier 21000 Dijon (21)", facts["Adresse"]);
         Assert.Equal("03 80 48 82 00", facts["Téléphone"]);
+        Assert.Equal("www.dijon.fr/museum", facts["Site web"]);
+        Assert.Equal("museum@example.org", facts["E-mail"]);
         Assert.Equal("Formations des enseignants", facts["Formations"]);
         Assert.Equal("Visites guidées l'été", facts["Offre touristique"]);
         Assert.Equal("Exposition itinérante « Les abeilles »", facts["Ressources"]);
@@ -89,11 +86,13 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal("Dernière vérification : 12 mars 2026 (par Équipe Ocim)", page.QuerySelector("p.verification").Text());
 
         var main = page.QuerySelector("main")!;
-        Assert.NotNull(main.QuerySelector("a[href='https://www.dijon.fr/museum'][rel='nofollow noopener']"));
-        Assert.NotNull(main.QuerySelector("a[href='mailto:museum@example.org']"));
-        Assert.NotNull(main.QuerySelector("a[href='https://social.example/@museum']"));
-        Assert.Null(main.QuerySelector("a[href='compte-sans-adresse']"));
-        Assert.Contains("compte-sans-adresse", facts["Réseaux sociaux"], StringComparison.Ordinal);
+        var contact = main.QuerySelector("section.contact-card")!;
+        Assert.NotNull(contact.QuerySelector("a[href='https://www.dijon.fr/museum'][rel='nofollow noopener']"));
+        Assert.NotNull(contact.QuerySelector("a[href='mailto:museum@example.org']"));
+        Assert.NotNull(contact.QuerySelector("a[href='tel:0380488200']"));
+        Assert.NotNull(contact.QuerySelector("a[href='https://social.example/@museum']"));
+        // A social « link » that is not an address is not published.
+        Assert.DoesNotContain("compte-sans-adresse", main.TextContent, StringComparison.Ordinal);
         var description = main.QuerySelector(".markdown")!;
         Assert.Equal("jardin", description.QuerySelector("strong").Text());
         Assert.Equal("https://example.org/accueil", description.QuerySelector("a")!.GetAttribute("href"));
@@ -101,7 +100,7 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
     }
 
     [Fact]
-    public async Task An_empty_listing_says_what_is_missing_and_that_it_was_never_verified()
+    public async Task An_empty_listing_hides_its_empty_fields_and_says_it_was_never_verified()
     {
         var id = await InsertAsync(new ActorPageSeed { Name = "Structure sans détails", Circle = 3, Family = "autre" });
 
@@ -110,7 +109,14 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var facts = Facts(page);
         Assert.Equal("Cercle 3 : des actions de CSTI possibles", facts["Cercle"]);
-        Assert.Equal("non renseigné", facts["Sigle"]);
+        Assert.Equal(["Cercle", "Famille", "Dernière vérification", "Source"], facts.Keys.ToList());
+        var text = page.QuerySelector("main")!.TextContent;
+        foreach (var empty in new[] { "non renseigné", "aucune indiquée", "aucun", "Présentation", "Activités", "Offres", "Sigle", "Site web", "Téléphone" })
+        {
+            Assert.DoesNotContain(empty, text, StringComparison.Ordinal);
+        }
+
+        Assert.Null(page.QuerySelector("main a[href^='/carte']"));
         Assert.Equal("jamais vérifiée", facts["Dernière vérification"]);
         Assert.Equal("Dernière vérification : jamais vérifiée", page.QuerySelector("p.verification").Text());
         Assert.Contains("n'est pas connue", page.QuerySelector("main").Text(), StringComparison.Ordinal);
@@ -147,7 +153,9 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
 
         var (_, page) = await client.GetPageAsync(ActorLinks.Href(id, "Club d'astronomie de Talant"));
 
-        Assert.Contains("Position approchée : le point est le centre de la commune de Talant", page.QuerySelector(".notice").Text(), StringComparison.Ordinal);
+        Assert.Contains("Position approchée : le point est le centre de la commune de Talant", page.QuerySelector("section.contact-card").Text(), StringComparison.Ordinal);
+        // The map opens on the commune, not at street level: the point says nothing finer.
+        Assert.StartsWith("/carte#13/", page.QuerySelector("section.contact-card a[href^='/carte']")!.GetAttribute("href"), StringComparison.Ordinal);
         Assert.Contains("position approchée", page.QuerySelector("figure.outline-map figcaption").Text(), StringComparison.Ordinal);
         Assert.NotNull(page.QuerySelector("figure.outline-map circle.actor-marker"));
     }
@@ -194,6 +202,58 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
         Assert.Equal(expected.Select(e => e.Name), rows.Take(4).Select(r => r.Name));
         Assert.Equal(expected.Select(e => Html.Squash(Format(e.Metres))), rows.Take(4).Select(r => r.Distance));
         Assert.DoesNotContain(rows, r => r.Name is "Brouillon tout proche" or "Archive toute proche" or "Centre de sciences de Quimper");
+    }
+
+    [Fact]
+    public async Task The_contact_block_comes_first_with_the_map_the_itinerary_and_a_geo_link()
+    {
+        var id = await InsertAsync(ActorPageSeed.InDijon("Planétarium de Dijon") with
+        {
+            Address = "14 rue Jehan de Marville",
+            PostalCode = "21000",
+            LongDescription = "Un planétarium numérique.",
+            Themes = ["astronomie"],
+        });
+
+        var (_, page) = await client.GetPageAsync(ActorLinks.Href(id, "Planétarium de Dijon"));
+
+        var headings = page.QuerySelectorAll("main h2").Select(h => h.Text()).ToList();
+        Assert.Equal("Coordonnées", headings[0]);
+        Assert.True(headings.IndexOf("Coordonnées") < headings.IndexOf("Présentation"));
+        var links = page.QuerySelectorAll("section.contact-card .contact-card__actions a").Select(a => (Html.Squash(a.Text()), a.GetAttribute("href"))).ToList();
+        Assert.Equal(
+            [
+                ("Voir sur la carte", "/carte#16/47.322/5.0415"),
+                ("Itinéraire vers Planétarium de Dijon (OpenStreetMap)", "https://www.openstreetmap.org/directions?route=%3B47.322%2C5.0415#map=16/47.322/5.0415"),
+                ("Ouvrir dans une application de cartes", "geo:47.322,5.0415"),
+            ],
+            links);
+        // Links the visitor may follow; nothing on the page loads from another server.
+        Assert.Empty(page.QuerySelectorAll("[src^='http'], link[rel='stylesheet'][href^='http'], link[rel='icon'][href^='http']"));
+    }
+
+    [Fact]
+    public async Task Nearby_listings_placed_at_a_commune_centre_say_so_instead_of_a_distance_in_metres()
+    {
+        // Around Saint-Brieuc, far from the other tests' listings. Two listings with only a commune: both at its centre.
+        var self = await InsertAsync(new ActorPageSeed { Name = "Bibliothèque de Plérin", CommuneCode = "22187" });
+        await InsertAsync(new ActorPageSeed { Name = "Club de Plérin", CommuneCode = "22187" });
+        await InsertAsync(new ActorPageSeed { Name = "Médiathèque de Saint-Brieuc", CommuneCode = "22278" });
+        var exact = await InsertAsync(new ActorPageSeed { Name = "Fablab de Saint-Brieuc", Longitude = -2.7600, Latitude = 48.5100 });
+
+        var (_, page) = await client.GetPageAsync(ActorLinks.Href(self, "Bibliothèque de Plérin"));
+
+        var rows = page.QuerySelectorAll("table.nearby tbody tr")
+            .ToDictionary(tr => tr.QuerySelector("th a").Text(), tr => Html.Squash(tr.QuerySelector("td.num").Text()));
+        Assert.Equal("même commune", rows["Club de Plérin"]);
+        Assert.Matches(@"^\d+([,\u00a0 ]\d+)? k?m, position approchée \(centre de la commune\)$", rows["Médiathèque de Saint-Brieuc"]);
+        Assert.DoesNotContain(rows.Values, d => d is "0 m" or "0 km");
+
+        // From an exactly placed listing, another one at its commune's centre is approximate as well.
+        var (_, fromExact) = await client.GetPageAsync(ActorLinks.Href(exact, "Fablab de Saint-Brieuc"));
+        var fromExactRows = fromExact.QuerySelectorAll("table.nearby tbody tr")
+            .ToDictionary(tr => tr.QuerySelector("th a").Text(), tr => Html.Squash(tr.QuerySelector("td.num").Text()));
+        Assert.EndsWith("position approchée (centre de la commune)", fromExactRows["Club de Plérin"], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -257,7 +317,7 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
         var raw = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var script = Assert.Single(page.QuerySelectorAll("script"));
+        var script = Assert.Single(page.QuerySelectorAll("script:not([src])"));
         Assert.Equal("application/ld+json", script.GetAttribute("type"));
         Assert.Equal(name, page.QuerySelector("h1")!.FirstChild!.TextContent);
         Assert.DoesNotContain("<script>alert(1)", raw, StringComparison.Ordinal);
@@ -314,13 +374,15 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
 
         var (_, page) = await client.GetPageAsync(ActorLinks.Href(id, "Musée du test XSS"));
 
-        Assert.Equal("application/ld+json", Assert.Single(page.QuerySelectorAll("script")).GetAttribute("type"));
+        Assert.Equal("application/ld+json", Assert.Single(page.QuerySelectorAll("script:not([src])")).GetAttribute("type"));
         Assert.Empty(page.QuerySelectorAll("main img, main iframe, main object, main embed"));
         Assert.DoesNotContain(page.QuerySelectorAll("*").SelectMany(e => e.Attributes), a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase));
         foreach (var element in page.QuerySelectorAll("main [href], main [src]"))
         {
             var url = element.GetAttribute("href") ?? element.GetAttribute("src")!;
-            Assert.True(url.StartsWith('/') || url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal) || url.StartsWith("mailto:", StringComparison.Ordinal), url);
+            // geo: and tel: are the contact block's own links, written from numbers only.
+            Assert.True(url.StartsWith('/') || url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal) || url.StartsWith("mailto:", StringComparison.Ordinal)
+                || System.Text.RegularExpressions.Regex.IsMatch(url, @"^(geo:-?[0-9.]+,-?[0-9.]+|tel:\+?[0-9]+)$"), url);
         }
 
         var markdown = page.QuerySelector(".markdown")!;
@@ -346,7 +408,7 @@ public sealed class ActorPageTests : IClassFixture<DatabaseFixture>, IDisposable
     private static Dictionary<string, string> Facts(IDocument page)
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in page.QuerySelectorAll("dl.facts > div, dl.fields > div"))
+        foreach (var pair in page.QuerySelectorAll("dl.contact-card__fields > div, dl.facts > div, dl.fields > div"))
         {
             facts.TryAdd(pair.QuerySelector("dt").Text(), Html.Squash(pair.QuerySelector("dd").Text()));
         }
