@@ -29,9 +29,7 @@ public sealed class ActorsController : Controller
         {
             // A place typed by name, or named in the text, becomes explicit keys: the address stays the same for
             // everyone, and the map and exports read the same filter (docs/decisions/0025).
-            var typedTerritory = Request.Query.ContainsKey("territoire") ? Request.Query["territoire"].LastOrDefault() ?? string.Empty : null;
-            var typedCentre = Request.Query.ContainsKey("autour-lieu") ? Request.Query["autour-lieu"].LastOrDefault() ?? string.Empty : null;
-            if (await readPlaces.RewriteAsync(filter, typedTerritory, typedCentre, cancellationToken) is { } explicitFilter)
+            if (await readPlaces.RewriteAsync(filter, Request.Query, cancellationToken) is { } explicitFilter)
             {
                 var tri = Request.Query["tri"].LastOrDefault();
                 return Redirect("/acteurs" + (tri is null or "" ? explicitFilter.ToQueryString() : explicitFilter.ToQueryString(("tri", tri))));

@@ -21,6 +21,16 @@ public sealed record ActorPlaceChip(PlaceSuggestion Place, string RemoveHref);
 /// </summary>
 public sealed class ReadActorPlaces(ReadPlaceInText readPlaceInText, SuggestPlaces suggestPlaces, NamePlaces namePlaces)
 {
+    /// <summary>
+    /// The filter to redirect to, read from a request of /acteurs or /carte: the places typed by name in the form
+    /// (« territoire », « autour-lieu »; a key present but empty clears its place) and the one named in the text.
+    /// </summary>
+    public Task<ActorFilter?> RewriteAsync(ActorFilter filter, IQueryCollection query, CancellationToken cancellationToken)
+    {
+        string? Typed(string key) => query.ContainsKey(key) ? query[key].LastOrDefault() ?? string.Empty : null;
+        return RewriteAsync(filter, Typed("territoire"), Typed("autour-lieu"), cancellationToken);
+    }
+
     /// <summary>The filter to redirect to, or null when the request's filter is already explicit.</summary>
     public async Task<ActorFilter?> RewriteAsync(ActorFilter filter, string? typedTerritory, string? typedCentre, CancellationToken cancellationToken)
     {

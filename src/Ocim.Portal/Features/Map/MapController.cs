@@ -42,9 +42,17 @@ public sealed class MapController(SearchActors searchActors) : Controller
         [FromServices] ListActorChoices listChoices,
         [FromServices] FindMapExtent findExtent,
         [FromServices] MapSettings settings,
+        [FromServices] ReadActorPlaces readPlaces,
         CancellationToken cancellationToken)
     {
         var (filter, errors) = ActorFilter.Parse(Request.Query);
+        // A place typed by name in the form, or named in the text (« musée Dijon »), becomes explicit keys as on
+        // /acteurs (docs/decisions/0025); the browser keeps the view's fragment (#zoom/lat/lon) across the redirect.
+        if (errors.Count == 0 && await readPlaces.RewriteAsync(filter, Request.Query, cancellationToken) is { } explicitFilter)
+        {
+            return Redirect("/carte" + explicitFilter.WithoutBbox().ToQueryString());
+        }
+
         var list = await ListAsync(filter, errors, cancellationToken);
         var choices = await listChoices.ListAsync(cancellationToken);
         var extent = await findExtent.FindAsync(filter, cancellationToken);

@@ -127,6 +127,24 @@ public sealed class ActorPlaceSearchTests : IClassFixture<PlaceSearchActorsFixtu
     }
 
     [Fact]
+    public async Task The_map_reads_places_in_its_text_and_form_as_the_directory_does()
+    {
+        var text = await client.GetAsync("/carte?q=mus%C3%A9e+Dijon");
+        Assert.Equal(HttpStatusCode.Redirect, text.StatusCode);
+        Assert.Equal("/carte?q=mus%C3%A9e&commune=21231&lu=Dijon", text.Headers.Location!.OriginalString);
+
+        var typed = await client.GetAsync("/carte?territoire=21000&autour-lieu=&cercle=1");
+        Assert.Equal("/carte?cercle=1&commune=21231", typed.Headers.Location!.OriginalString);
+
+        // An explicit filter is served as it is, its place named in the box.
+        var (response, page) = await client.GetPageAsync("/carte?q=mus%C3%A9e&commune=21231&lu=Dijon");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Dijon (21)", page.QuerySelector("input#territoire")?.GetAttribute("value"));
+        var listed = page.QuerySelectorAll("#carte-liste .actor-card h3 a").Select(a => a.Text()).Order(StringComparer.Ordinal);
+        Assert.Equal(["Musée Magnin", "Musée de la Vie bourguignonne", "Musée des Beaux-Arts de Dijon"], listed);
+    }
+
+    [Fact]
     public async Task A_place_typed_by_name_in_the_filter_form_becomes_its_code_and_shows_by_name()
     {
         var redirect = await client.GetAsync("/acteurs?q=&territoire=21000&autour-lieu=&cercle=1");
