@@ -3,7 +3,7 @@
 -- labelled at the centre of the largest circle inside their outline (their simplified z5–7 outline: cheap, and a label
 -- inside the land even for a crescent or an archipelago); communes at their centre (geo.api.gouv.fr). Communes come
 -- in by population: the larger, the earlier (the map also sorts them by population, so the larger win collisions).
--- Filled by territory_shape_refresh(), which the territory load calls at its end.
+-- Filled by map_label_refresh(), which the territory load calls after territory_shape_refresh().
 create table map_label (
     level      text not null check (level in ('region', 'department', 'commune')),
     code       text not null,
@@ -49,23 +49,5 @@ begin
 end
 $$;
 
--- The territory load ends with territory_shape_refresh(): the labels follow the outlines.
-create or replace function territory_shape_refresh() returns void
-language plpgsql as $$
-begin
-    delete from territory_shape;
-    insert into territory_shape (level, band, code, geom)
-    select 'region', b, code, st_multi(st_collectionextract(st_makevalid(st_simplifypreservetopology(geom_3857, territory_band_tolerance(b))), 3))
-    from region, (select b::smallint as b from generate_series(0, 3) b) bands;
-    insert into territory_shape (level, band, code, geom)
-    select 'department', b, code, st_multi(st_collectionextract(st_makevalid(st_simplifypreservetopology(geom_3857, territory_band_tolerance(b))), 3))
-    from department, (select b::smallint as b from generate_series(1, 3) b) bands;
-    insert into territory_shape (level, band, code, geom)
-    select 'commune', b, code, st_multi(st_collectionextract(st_makevalid(st_simplifypreservetopology(geom_3857, territory_band_tolerance(b))), 3))
-    from commune, (select b::smallint as b from generate_series(2, 3) b) bands;
-    analyze territory_shape;
-    perform map_label_refresh();
-end
-$$;
-
+-- The territory load (LoadTerritories.sql) calls map_label_refresh() after the outlines: the labels follow them.
 select map_label_refresh();

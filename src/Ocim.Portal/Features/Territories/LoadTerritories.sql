@@ -167,3 +167,6 @@ where u.epci_siren = e.siren;
 
 -- step: Contours simplifiés pour les tuiles de la carte
 select territory_shape_refresh();
+
+-- step: Noms des lieux pour la carte (régions, départements, communes)
+select map_label_refresh();
