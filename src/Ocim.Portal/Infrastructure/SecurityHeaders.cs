@@ -21,7 +21,10 @@ internal static class SecurityHeaders
 
     /// <summary>
     /// No inline script or style anywhere: every asset is a file served by the app (no CDN, no third party). The map's
-    /// worker is a same-origin module (maplibre-gl-worker.mjs), so 'self' covers it without blob:. The one exception is
+    /// web worker is the one exception to 'self' for code: MapLibre's single bundle (maplibre-gl.js, served by the app)
+    /// carries the worker's code and starts it from a blob: URL, so workers may come from blob: and nothing else does
+    /// (docs/decisions/0034-one-maplibre-bundle.md); a page script that could make such a blob could run anyway. The
+    /// other exception is
     /// a raster base map a deployment configures (Map:RasterTilesUrl): MapLibre fetches its tiles, so that origin is
     /// allowed for images and connections, and for nothing else; so is the origin of a vector style (Map:VectorStyleUrl),
     /// whose style, tiles, glyphs and sprites MapLibre fetches.
@@ -33,7 +36,7 @@ internal static class SecurityHeaders
     {
         var tiles = string.Concat(origins.Select(origin => " " + origin));
         var connect = origins.Count == 0 ? string.Empty : $"connect-src 'self'{tiles}; ";
-        return $"default-src 'self'; img-src 'self' data:{tiles}; {connect}style-src 'self'; script-src 'self'; object-src 'none'; " +
+        return $"default-src 'self'; img-src 'self' data:{tiles}; {connect}style-src 'self'; script-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
             "base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     }
 }

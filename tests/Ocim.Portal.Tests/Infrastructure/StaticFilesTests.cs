@@ -31,8 +31,8 @@ public sealed partial class StaticFilesTests : IClassFixture<DatabaseFixture>, I
     [InlineData("gzip")]
     public async Task The_map_library_is_served_compressed_and_smaller(string encoding)
     {
-        var plain = await GetAsync("/lib/maplibre-gl/maplibre-gl.mjs");
-        var compressed = await GetAsync("/lib/maplibre-gl/maplibre-gl.mjs", encoding);
+        var plain = await GetAsync("/lib/maplibre-gl/maplibre-gl.js");
+        var compressed = await GetAsync("/lib/maplibre-gl/maplibre-gl.js", encoding);
 
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.Empty(plain.Content.Headers.ContentEncoding);
@@ -74,11 +74,11 @@ public sealed partial class StaticFilesTests : IClassFixture<DatabaseFixture>, I
     [Fact]
     public async Task A_file_without_fingerprint_is_revalidated_with_its_ETag()
     {
-        var first = await GetAsync("/lib/maplibre-gl/maplibre-gl.mjs", "br");
+        var first = await GetAsync("/lib/maplibre-gl/maplibre-gl.js", "br");
         Assert.True(first.Headers.CacheControl!.NoCache);
         var etag = first.Headers.ETag!;
 
-        using var again = new HttpRequestMessage(HttpMethod.Get, "/lib/maplibre-gl/maplibre-gl.mjs");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/lib/maplibre-gl/maplibre-gl.js");
         again.Headers.AcceptEncoding.ParseAdd("br");
         again.Headers.IfNoneMatch.Add(etag);
         var revalidated = await client.SendAsync(again);

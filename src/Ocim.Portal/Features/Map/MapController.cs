@@ -105,9 +105,17 @@ public sealed class MapController(SearchActors searchActors) : Controller
             return StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var acceptsGzip = StringWithQualityHeaderValue.TryParseList(Request.Headers.AcceptEncoding, out var codings)
-            && codings.Any(c => c.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) && (c.Quality ?? 1) > 0);
-        if (acceptsGzip)
+        // Brotli when the browser offers it (over HTTPS), else gzip, else the raw range.
+        var parsed = StringWithQualityHeaderValue.TryParseList(Request.Headers.AcceptEncoding, out var codings);
+        bool Accepts(string coding) =>
+            parsed && codings is not null && codings.Any(c => c.Value.Equals(coding, StringComparison.OrdinalIgnoreCase) && (c.Quality ?? 1) > 0);
+        if (Accepts("br"))
+        {
+            Response.Headers.ContentEncoding = "br";
+            return File(found.Brotli, "application/x-protobuf");
+        }
+
+        if (Accepts("gzip"))
         {
             Response.Headers.ContentEncoding = "gzip";
             return File(found.Gzip, "application/x-protobuf");

@@ -1,7 +1,8 @@
 // The listing form's map (/compte/fiches/{id}/modifier): click the map, or move it and press the button, to place the
 // structure; the latitude and longitude fields are filled in (French decimals) and « par les coordonnées » is chosen.
 // Without JavaScript the fields are typed by hand: the map section stays hidden.
-import * as maplibregl from "/lib/maplibre-gl/maplibre-gl.mjs";
+// MapLibre is the classic script the page loads just before this module (maplibre-gl.js, a global).
+const { maplibregl } = window;
 
 const host = document.getElementById("choix-position");
 const latitude = document.getElementById("Latitude");

@@ -4,7 +4,9 @@
 // it holds exactly the actors of the filter inside the view. Labels use the portal's own glyphs (/carte/glyphes), the
 // sea is the background, the land the regions' fill: no request leaves the portal unless a deployment sets a base map
 // (docs/decisions/0026-map-without-third-party-server.md).
-import * as maplibregl from "/lib/maplibre-gl/maplibre-gl.mjs";
+// MapLibre is the classic script the page loads just before this module (maplibre-gl.js, a global): its one bundle
+// carries the worker too, so the phone downloads the shared code once (docs/decisions/0034-one-maplibre-bundle.md).
+const { maplibregl } = window;
 
 const container = document.getElementById("carte");
 const form = document.getElementById("carte-filtres");
@@ -525,9 +527,9 @@ function start() {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.addControl(new maplibregl.FullscreenControl(), "top-right");
   map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
-  // MapLibre 6 asks this resolver for a missing image before it gives up on it (the "styleimagemissing" event of
-  // earlier versions now fires only afterwards, too late for the first draw).
-  map.setMissingStyleImageResolver((id) => {
+  // An icon the style names but the map has not drawn yet (a family's mark, a donut for a new split) is drawn when
+  // MapLibre meets it: an image added inside this event is used by the same draw.
+  map.on("styleimagemissing", ({ id }) => {
     if (!map.hasImage(id)) {
       drawMissingImage(map, id);
     }

@@ -101,6 +101,31 @@ public sealed class MapActorDetailsTests : IClassFixture<MapActorSet>, IDisposab
     }
 
     [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    public async Task The_label_glyphs_come_compressed_and_decompress_to_the_same_range(string encoding)
+    {
+        var path = new Uri($"/carte/glyphes/{Uri.EscapeDataString("DejaVu Sans Condensed")}/0-255.pbf", UriKind.Relative);
+        var raw = await (await client.GetAsync(path)).Content.ReadAsByteArrayAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd(encoding);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([encoding], response.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        var compressed = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(compressed.Length < raw.Length / 2, $"{compressed.Length} bytes compressed, {raw.Length} raw");
+        using Stream decompressor = encoding == "br"
+            ? new System.IO.Compression.BrotliStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
+        using var back = new MemoryStream();
+        await decompressor.CopyToAsync(back);
+        Assert.Equal(raw, back.ToArray());
+    }
+
+    [Theory]
     [InlineData("Arial Regular", "0-255")]
     [InlineData("DejaVu Sans Condensed", "512-767")]
     [InlineData("..", "0-255")]

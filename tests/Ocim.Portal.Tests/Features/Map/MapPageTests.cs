@@ -209,7 +209,7 @@ public sealed class MapPageTests : IClassFixture<MapActorSet>, IDisposable
 
         var csp = string.Join(';', response.Headers.GetValues("Content-Security-Policy"));
         Assert.Equal(
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
             csp);
         Assert.Equal(string.Empty, page.QuerySelector("#carte")?.GetAttribute("data-raster-tiles"));
     }

@@ -258,6 +258,39 @@ public sealed class MapReadingBrowserTests : IClassFixture<MapActorSet>, IClassF
         Assert.True(session.ConsoleMessages.IsEmpty && session.FailedResponses.IsEmpty && session.ForeignRequests.IsEmpty, session.Report());
     }
 
+    [Fact]
+    public async Task On_a_phone_the_map_s_first_screen_over_Dijon_costs_at_most_300_KB()
+    {
+        await using var session = await browser.NewSessionAsync(portal, 375, 812);
+        var page = session.Page;
+        // Over HTTPS a browser offers Brotli; over the tests' plain HTTP Chromium offers gzip only: ask as HTTPS would.
+        await page.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Accept-Encoding"] = "br, gzip" });
+        var sizes = new System.Collections.Concurrent.ConcurrentBag<Task<(string Url, long Bytes)>>();
+        page.RequestFinished += (_, request) => sizes.Add(Task.Run(async () =>
+        {
+            var measured = await request.SizesAsync();
+            return (request.Url, (long)measured.ResponseBodySize + measured.ResponseHeadersSize);
+        }));
+        await page.GotoAsync("/carte#12/47.32/5.04");
+        await page.WaitForFunctionAsync("""
+            () => { const m = document.getElementById('carte').maplibre;
+                    return m && m.loaded() && m.areTilesLoaded() && document.getElementById('carte').dataset.listState === 'ready'; }
+            """, null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        var responses = (await Task.WhenAll(sizes)).OrderByDescending(r => r.Bytes).ToList();
+        var total = responses.Sum(r => r.Bytes);
+        var report = string.Join("; ", responses.Select(r => $"{r.Bytes / 1024.0:0.0} KB {new Uri(r.Url).PathAndQuery}"));
+        // The map library, its glyphs, the tiles and the list all came (the sum is not of a half-drawn map)…
+        Assert.Contains(responses, r => r.Url.Contains("/lib/maplibre-gl/", StringComparison.Ordinal));
+        Assert.Contains(responses, r => r.Url.Contains("/carte/glyphes/", StringComparison.Ordinal));
+        Assert.Contains(responses, r => r.Url.Contains("/tiles/actors/12/", StringComparison.Ordinal));
+        Assert.Contains(responses, r => r.Url.Contains("/carte/liste", StringComparison.Ordinal));
+        // … and together they weigh at most 300 KB as sent (docs/decisions/0034-one-maplibre-bundle.md).
+        Assert.True(total <= 300 * 1024, $"{total / 1024.0:0.0} KB: {report}");
+        Assert.True(session.ConsoleMessages.IsEmpty && session.FailedResponses.IsEmpty && session.ForeignRequests.IsEmpty, session.Report());
+    }
+
     private static int Share(int part, int count) => part == 0 ? 0 : Math.Max(1, (int)Math.Round(part * (double)Shares / count, MidpointRounding.AwayFromZero));
 
     private sealed record Marker(long Id, string Name, string Url, float X, float Y);
