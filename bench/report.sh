@@ -147,6 +147,31 @@ fi
 
 "$BENCH/targets.sh" "$WORK" "$MAX_SIZE"
 
+if [ -s "$WORK/soak.tsv" ]; then
+  v() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$WORK/soak.tsv"; }
+  cat <<EOF
+
+## Soak ($MAX_SIZE actors, \`--soak\`, bench/soak.sh)
+50 concurrent clients (35 visitors on a mix of tiles, the map's list, territory pages, white zones, the directory,
+actor pages and exports; 10 on the list page; 5 registering to one session) plus 10 slow readers of the exports at
+1 KB/s, all at once for the whole soak, on loopback; a readiness probe every second and the database's connections
+every 2 s.
+
+| who | requests | req/s | p50 (ms) | p95 (ms) | socket errors / timeouts | non-2xx (refusals included) |
+|---|---:|---:|---:|---:|---:|---:|
+| visitors (mix) | $(v visitors_requests) | $(v visitors_rps) | $(v visitors_p50_ms) | $(v visitors_p95_ms) | $(v visitors_errors) | $(v visitors_non2xx) |
+| list page | $(v list_requests) | $(v list_rps) | $(v list_p50_ms) | $(v list_p95_ms) | $(v list_errors) | $(v list_non2xx) |
+| registrations | $(v registrations_requests) | $(v registrations_rps) | $(v registrations_p50_ms) | $(v registrations_p95_ms) | $(v registrations_errors) | $(v registrations_non2xx) |
+
+| check | measured |
+|---|---|
+| readiness probe | $(v probe_ok) of $(v probe_checks) answered 200 (slowest $(v probe_max_s) s) |
+| slow readers | $(v slow_reads) downloads: $(v slow_ok) complete 200, $(v slow_refused) refused (429/503), $(v slow_other) other or cut by the end of the soak; $(v slow_bytes) bytes read |
+| database connections | at most $(v db_connections_max) client connections; at most $(v db_idle_in_transaction_max) idle in a transaction; oldest open transaction $(v db_oldest_transaction_s) s |
+| nothing half-written | $(v registrations_written) registrations written; $(v sessions_miscounted) sessions whose seat count differs from their confirmed registrations; $(v registrations_without_mail) registrations without their e-mail in the outbox |
+EOF
+fi
+
 cat <<EOF
 
 ## What each query is

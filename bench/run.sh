@@ -4,7 +4,7 @@
 # Writes one report, bench/results/<UTC date-time>-actors.md, and prints its path. See bench/README.md.
 #
 # Usage: bench/run.sh [--sizes 10000,100000,1000000] [--duration 8] [--small-duration 4] [--concurrency 1,2]
-#                     [--only NAME,NAME]
+#                     [--only NAME,NAME] [--soak SECONDS]
 # The largest size runs every query of queries.tsv for --duration seconds per measurement; the smaller sizes run
 # the queries marked "all", for --small-duration seconds (the budget of a full run: about 40 minutes).
 # Environment (./portal sets it): PGHOST, PGPORT, PGUSER, PGPASSWORD of the local cluster;
@@ -23,6 +23,7 @@ duration=8
 small_duration=4
 concurrency="1,2"
 only=""
+soak=0                             # --soak SECONDS: the bounded soak (soak.sh) at the largest size, after the queries
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -34,11 +35,13 @@ while [ $# -gt 0 ]; do
     --small-duration) small_duration="$2"; shift 2 ;;
     --concurrency) concurrency="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) die "unknown option: $1 (bench/run.sh [--sizes 10000,100000,1000000] [--duration 8] [--small-duration 4] [--concurrency 1,2] [--only NAME,…])" ;;
+    --soak) soak="$2"; shift 2 ;;
+    *) die "unknown option: $1 (bench/run.sh [--sizes 10000,100000,1000000] [--duration 8] [--small-duration 4] [--concurrency 1,2] [--only NAME,…] [--soak SECONDS])" ;;
   esac
 done
 [[ "$sizes" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--sizes takes numbers separated by commas"
 [[ "$duration" =~ ^[0-9]+$ && "$small_duration" =~ ^[0-9]+$ ]] || die "--duration and --small-duration take whole seconds"
+[[ "$soak" =~ ^[0-9]+$ && "$soak" -le 3600 ]] || die "--soak takes whole seconds, at most 3600"
 [[ "$concurrency" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--concurrency takes numbers separated by commas"
 for var in PGHOST PGPORT PGUSER PGPASSWORD APP_DLL APP_CONTENT_ROOT; do
   [ -n "${!var:-}" ] || die "$var is not set (run this through ./portal bench)"
@@ -61,7 +64,7 @@ WRITES="$WORK/writes.tsv"          # size variant op writes mean_us p50_us p95_u
 REBUILDS="$WORK/rebuilds.tsv"      # size what seconds result
 DOWNLOADS="$WORK/downloads.tsv"    # size what items bytes gzip_bytes seconds
 TILESIZES="$WORK/tilesizes.tsv"    # size layer z tiles avg_bytes max_bytes
-: > "$WORK/restarts.tsv"; : > "$RESULTS"; : > "$LOADS"; : > "$SAMPLES"; : > "$MEMORY"; : > "$WRITES"; : > "$REBUILDS"; : > "$DOWNLOADS"; : > "$TILESIZES"
+: > "$WORK/restarts.tsv"; : > "$WORK/soak.tsv"; : > "$RESULTS"; : > "$LOADS"; : > "$SAMPLES"; : > "$MEMORY"; : > "$WRITES"; : > "$REBUILDS"; : > "$DOWNLOADS"; : > "$TILESIZES"
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 q() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
@@ -249,11 +252,16 @@ run_sql() {
   printf '%s\t%s\t%s\tsql\t%s\t%s\t%s\t%s\t%s\t\n' "$size" "$name" "$c" "${tps:--}" "$p" "${n:-0}" "$problems" "$(load1)" >> "$RESULTS"
 }
 
+# The wrk script of a query: http/BASE.lua, or http/sample.lua (its sample path, again and again) when it has none.
+http_script() {
+  if [ -f "$BENCH/http/${query_base[$1]}.lua" ]; then echo "$BENCH/http/${query_base[$1]}.lua"; else echo "$BENCH/http/sample.lua"; fi
+}
+
 run_http() {
   local size="$1" name="$2" c="$3" secs="$4" url="$5" out line problems=""
   out="$WORK/log/$size-$name-c$c-http.out"
-  BENCH_PARAMS="$WORK/params" BENCH_HTTP="$BENCH/http" BENCH_POOL="${query_pool[$name]}" \
-    wrk -t "$c" -c "$c" -d "${secs}s" --timeout 120s -s "$BENCH/http/${query_base[$name]}.lua" "$url" > "$out" 2>&1 \
+  BENCH_PARAMS="$WORK/params" BENCH_HTTP="$BENCH/http" BENCH_POOL="${query_pool[$name]}" BENCH_SAMPLE="${sample_path[$name]}" \
+    wrk -t "$c" -c "$c" -d "${secs}s" --timeout 120s -s "$(http_script "$name")" "$url" > "$out" 2>&1 \
     || problems="wrk exit $?"
   line=$(grep '^BENCH ' "$out" || true)
   [ -n "$line" ] || { problems="${problems:-no summary from wrk}"; line="BENCH requests=0 duration_us=1 bytes=0 p50_us=0 p95_us=0 errors=0 non2xx=0"; }
@@ -295,8 +303,8 @@ measure_queries() {
     printf '%s\t%s\t%s\t%s\n' "$size" "$name" "$status" "$bytes" >> "$SAMPLES"
     # Warm-up, not recorded: JIT and caches of the app, the database's buffers for this query.
     if [ "$status" != 404 ]; then
-      BENCH_PARAMS="$WORK/params" BENCH_HTTP="$BENCH/http" BENCH_POOL="${query_pool[$name]}" \
-        wrk -t 1 -c 1 -d 2s --timeout 120s -s "$BENCH/http/${query_base[$name]}.lua" "$url" > /dev/null 2>&1 || true
+      BENCH_PARAMS="$WORK/params" BENCH_HTTP="$BENCH/http" BENCH_POOL="${query_pool[$name]}" BENCH_SAMPLE="${sample_path[$name]}" \
+        wrk -t 1 -c 1 -d 2s --timeout 120s -s "$(http_script "$name")" "$url" > /dev/null 2>&1 || true
     fi
     for c in ${concurrency//,/ }; do
       say "  $size actors · $name · c=$c: SQL then HTTP, ${secs} s each"
@@ -414,6 +422,10 @@ measure_size() {
   start_app "$size" cached 5190
   start_app "$size" uncached "$(( ${APP_URL[cached]##*:} + 1 ))"
   measure_queries "$size" "$secs"
+  if [ "$soak" -gt 0 ] && [ "$size" = "$max_size" ]; then
+    ensure_apps "$size" "soak"
+    BENCH_DB="$DB" "$BENCH/soak.sh" "${APP_URL[cached]}" "$soak" "$WORK"
+  fi
   ensure_apps "$size" "memory and extras"
   record_memory "$size"
   if [ -z "$only" ]; then
