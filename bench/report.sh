@@ -166,7 +166,7 @@ every 2 s.
 | check | measured |
 |---|---|
 | readiness probe | $(v probe_ok) of $(v probe_checks) answered 200 (slowest $(v probe_max_s) s) |
-| slow readers | $(v slow_reads) downloads: $(v slow_ok) complete 200, $(v slow_refused) refused (429/503), $(v slow_other) other or cut by the end of the soak; $(v slow_bytes) bytes read |
+| slow readers | $(v slow_reads) downloads: $(v slow_ok) complete 200, $(v slow_refused) refused (429/503), $(v slow_cut) still reading when the soak ended, $(v slow_other) other statuses; $(v slow_bytes) bytes read |
 | database connections | at most $(v db_connections_max) client connections; at most $(v db_idle_in_transaction_max) idle in a transaction; oldest open transaction $(v db_oldest_transaction_s) s |
 | nothing half-written | $(v registrations_written) registrations written; $(v sessions_miscounted) sessions whose seat count differs from their confirmed registrations; $(v registrations_without_mail) registrations without their e-mail in the outbox |
 EOF

@@ -42,8 +42,10 @@ slow_reader() {
   local i="$1" path left
   path=$([ $((i % 2)) = 0 ] && echo /acteurs.csv || echo /acteurs.geojson)
   while left=$(( end - $(date +%s) )); [ "$left" -gt 1 ]; do
-    curl -s -o /dev/null --limit-rate 1k --max-time "$left" -w '%{http_code} %{size_download} %{time_total}\n' "$URL$path" \
-      >> "$LOG/soak-slow-$i.out" 2>/dev/null || echo "000 0 $left" >> "$LOG/soak-slow-$i.out"
+    # curl exits 28 when the soak's end cuts a download: then the line says 000 (not finished), with what was read.
+    line=$(curl -s -o /dev/null --limit-rate 1k --max-time "$left" -w '%{http_code} %{size_download} %{time_total}' "$URL$path" 2>/dev/null) \
+      || line="000 $(cut -d' ' -f2- <<< "${line:-0 0 $left}")"
+    echo "$line" >> "$LOG/soak-slow-$i.out"
   done
 }
 for i in $(seq 1 10); do slow_reader "$i" & pids+=($!); done
@@ -59,7 +61,7 @@ for i in $(seq 1 10); do slow_reader "$i" & pids+=($!); done
 (
   while [ "$(date +%s)" -lt "$end" ]; do
     q "select count(*), count(*) filter (where state like 'idle in transaction%'),
-              coalesce(round(extract(epoch from max(clock_timestamp() - xact_start)) filter (where state <> 'idle'))::int, 0)
+              coalesce(round(extract(epoch from max(clock_timestamp() - xact_start) filter (where state <> 'idle')))::int, 0)
        from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'" \
       | tr '|' ' ' >> "$LOG/soak-db.out" || true
     sleep 2
@@ -82,8 +84,8 @@ for name in visitors list registrations; do
     "$name" "$(field "$line" errors)" "$name" "$(field "$line" non2xx)" >> "$OUT"
 done
 cat "$LOG"/soak-slow-*.out 2>/dev/null | awk '
-  { n++; if ($1 == 200) ok++; else if ($1 == 429 || $1 == 503) refused++; else other++; bytes += $2 }
-  END { printf "slow_reads\t%d\nslow_ok\t%d\nslow_refused\t%d\nslow_other\t%d\nslow_bytes\t%d\n", n, ok, refused, other, bytes }' >> "$OUT"
+  { n++; if ($1 == 200) ok++; else if ($1 == 429 || $1 == 503) refused++; else if ($1 == "000") cut++; else other++; bytes += $2 }
+  END { printf "slow_reads\t%d\nslow_ok\t%d\nslow_refused\t%d\nslow_cut\t%d\nslow_other\t%d\nslow_bytes\t%d\n", n, ok, refused, cut, other, bytes }' >> "$OUT"
 awk '{ n++; if ($1 == 200) ok++; if ($2 > max) max = $2 }
   END { printf "probe_checks\t%d\nprobe_ok\t%d\nprobe_max_s\t%.2f\n", n, ok, max }' "$LOG/soak-probe.out" >> "$OUT"
 awk '{ if ($1 > c) c = $1; if ($2 > idle) idle = $2; if ($3 > age) age = $3 }
