@@ -136,6 +136,13 @@ public sealed class MapActorDetailsTests : IClassFixture<MapActorSet>, IDisposab
     }
 
     [Fact]
+    public async Task The_glyph_files_are_not_served_a_second_time_as_static_files()
+    {
+        var response = await client.GetAsync(new Uri("/map/glyphs/DejaVu%20Sans%20Condensed/0-255.pbf", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_configured_vector_style_is_offered_to_the_map_and_its_origin_alone_is_allowed()
     {
         using var withStyle = factory.WithWebHostBuilder(builder =>
