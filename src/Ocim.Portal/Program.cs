@@ -23,6 +23,8 @@ var builder = WebApplication.CreateBuilder(command.RemainingArgs);
 builder.WebHost.UseStaticWebAssets();
 builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
 
+// No "Server: Kestrel" header: it tells a prober which parser it talks to, and nobody else needs it.
+builder.WebHost.ConfigureKestrel(options => options.AddServerHeader = false);
 builder.AddPortalLogging();
 builder.AddPortalDataProtection();
 builder.Services.AddPortalDatabase(servesVisitors: command.Name is null);
@@ -42,7 +44,13 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 
 builder.Services
-    .AddControllersWithViews(options => options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute()))
+    .AddControllersWithViews(options =>
+    {
+        options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
+        options.Filters.Add<UnreadableFormFilter>(order: -1_000);
+        // Control characters are removed from every string bound from a request (Infrastructure/Text/TextInput.cs).
+        options.ModelBinderProviders.Insert(0, new Ocim.Portal.Infrastructure.Text.CleanTextModelBinderProvider());
+    })
     .AddRazorOptions(options =>
     {
         // Feature folders: a feature's views sit beside its controller (docs/decisions/0001-feature-folders-no-repository.md).

@@ -93,6 +93,7 @@ public sealed class QuestionnaireForm
     public decimal? DurationHoursValue() =>
         string.IsNullOrWhiteSpace(DurationHours) ? null : decimal.Parse(DurationHours.Trim().Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture);
 
+    [DataType(DataType.MultilineText)]
     [StringLength(2000, ErrorMessage = "Le commentaire compte 2 000 caractères au plus.")]
     [Display(Name = "Commentaire")]
     public string? Comment { get; set; }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -48,7 +49,7 @@ public sealed class ReportQueueController(NpgsqlDataSource dataSource, ActorAcce
 
     /// <summary>« Traité » or « rejeté », with a note; only an open report can be closed, once.</summary>
     [HttpPost("/gestion/signalements/{id:long}")]
-    public async Task<IActionResult> Handle(long id, [FromForm(Name = "decision")] string? decision, [FromForm(Name = "note")] string? note, CancellationToken cancellationToken)
+    public async Task<IActionResult> Handle(long id, [FromForm(Name = "decision")] string? decision, [FromForm(Name = "note"), DataType(DataType.MultilineText)] string? note, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var actorId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(

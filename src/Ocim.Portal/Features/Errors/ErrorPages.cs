@@ -49,11 +49,20 @@ public sealed record ErrorPage(int StatusCode, string Title, string Message);
 
 public sealed class ErrorsController(NpgsqlDataSource dataSource) : Controller
 {
+    // Neither action binds a parameter: a re-executed POST whose form could not be read (too many values, a value
+    // too long) would fail again reading it for the value providers, and the error page would be lost.
     [Route("/erreur")]
     [IgnoreAntiforgeryToken]
     public IActionResult Failure()
     {
-        var exception = HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (HttpContext.Features.Get<IExceptionHandlerFeature>() is not { } handled)
+        {
+            // Reached directly: nothing failed, and nothing to alarm anyone with.
+            Response.Headers.CacheControl = "no-store";
+            return View("Error", new ErrorPage(200, "Aucune erreur", "Cette adresse affiche les pages d'erreur du portail : rien ne s'est mal passé. Repartez de l'accueil."));
+        }
+
+        var exception = handled.Error;
         if (ErrorPages.IsDatabaseUnavailable(exception))
         {
             // Connections broken by the outage must not be handed out again when the database returns.
@@ -66,7 +75,8 @@ public sealed class ErrorsController(NpgsqlDataSource dataSource) : Controller
 
     [Route("/erreur/{code:int}")]
     [IgnoreAntiforgeryToken]
-    public IActionResult Status(int code) => Render(code is >= 400 and <= 599 ? code : 404);
+    public IActionResult Status() =>
+        Render(int.TryParse(RouteData.Values["code"] as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) && code is >= 400 and <= 599 ? code : 404);
 
     private ViewResult Render(int code)
     {
@@ -76,6 +86,8 @@ public sealed class ErrorsController(NpgsqlDataSource dataSource) : Controller
             400 => new ErrorPage(400, "Requête incorrecte", "La demande n'a pas pu être comprise. Revenez à la page précédente et réessayez."),
             403 => new ErrorPage(403, "Accès refusé", "Vous n'avez pas les droits nécessaires pour consulter cette page."),
             405 => new ErrorPage(405, "Action non permise", "Cette adresse n'accepte pas ce type de requête."),
+            413 => new ErrorPage(413, "Envoi trop volumineux", "Ce que vous avez envoyé dépasse la taille acceptée. Allégez le formulaire ou découpez le fichier, puis réessayez."),
+            414 => new ErrorPage(414, "Adresse trop longue", "L'adresse demandée est trop longue pour être lue. Raccourcissez-la, ou repartez de l'accueil."),
             429 => new ErrorPage(429, "Trop de requêtes", "Vous avez envoyé trop de demandes en peu de temps. Patientez un instant avant de réessayer."),
             // A form sent while the database went away may or may not have been saved (its commit may have reached
             // the server before the answer was lost): the page must not promise that nothing changed.

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Ocim.Portal.Data;
@@ -34,9 +35,12 @@ public sealed class EventProposalForm
 
     public string? Title { get; set; }
     public string? Kind { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? Summary { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? About { get; set; }
     public string? Audience { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? Accessibility { get; set; }
     public List<string> Themes { get; set; } = [];
     public string? AttendanceMode { get; set; } = EventAttendance.InPerson;
@@ -170,22 +174,40 @@ public sealed class EventProposalForm
             var key = $"{nameof(Sessions)}[{i}]";
             var start = ParseLocal(input.StartsAt);
             var end = ParseLocal(input.EndsAt);
+            DateTimeOffset? startsAt = null;
+            DateTimeOffset? endsAt = null;
             if (start is null)
             {
                 modelState.AddModelError($"{key}.{nameof(SessionInput.StartsAt)}", $"Séance {i + 1} : indiquez le début (date et heure de Paris).");
             }
-            else if (EventTime.FromParis(start.Value) <= now)
+            else if (!EventTime.TryFromParis(start.Value, out var startInstant, out var startError))
+            {
+                modelState.AddModelError($"{key}.{nameof(SessionInput.StartsAt)}", $"Séance {i + 1}, début : {startError}.");
+            }
+            else if (startInstant <= now)
             {
                 modelState.AddModelError($"{key}.{nameof(SessionInput.StartsAt)}", $"Séance {i + 1} : le début est déjà passé.");
+            }
+            else
+            {
+                startsAt = startInstant;
             }
 
             if (end is null)
             {
                 modelState.AddModelError($"{key}.{nameof(SessionInput.EndsAt)}", $"Séance {i + 1} : indiquez la fin (date et heure de Paris).");
             }
+            else if (!EventTime.TryFromParis(end.Value, out var endInstant, out var endError))
+            {
+                modelState.AddModelError($"{key}.{nameof(SessionInput.EndsAt)}", $"Séance {i + 1}, fin : {endError}.");
+            }
             else if (start is not null && end <= start)
             {
                 modelState.AddModelError($"{key}.{nameof(SessionInput.EndsAt)}", $"Séance {i + 1} : la fin doit suivre le début.");
+            }
+            else
+            {
+                endsAt = endInstant;
             }
 
             var capacity = ParseCapacity(input.Capacity);
@@ -194,7 +216,7 @@ public sealed class EventProposalForm
                 modelState.AddModelError($"{key}.{nameof(SessionInput.Capacity)}", $"Séance {i + 1} : indiquez le nombre de places (un nombre entier de 1 à 100\u202F000).");
             }
 
-            if (start is { } s && end is { } e && e > s)
+            if (start is { } s && end is { } e && startsAt is not null && endsAt > startsAt)
             {
                 sessions.Add(new ProposedSession(s, e, capacity ?? 0));
             }

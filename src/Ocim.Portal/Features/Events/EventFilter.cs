@@ -50,7 +50,13 @@ public sealed record EventFilter
 
             if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
-                return day;
+                if (EventTime.IsPlausible(day))
+                {
+                    return day;
+                }
+
+                errors.Add($"La date {label} doit être comprise entre {EventTime.FirstYear} et {EventTime.LastYear}.");
+                return null;
             }
 
             errors.Add($"La date {label} doit avoir la forme AAAA-MM-JJ.");

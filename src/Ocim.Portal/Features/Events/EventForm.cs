@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using Ocim.Portal.Data;
@@ -12,10 +13,15 @@ public sealed class EventForm
     public string? Slug { get; set; }
     public string? Kind { get; set; }
     public string? Status { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? Summary { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? About { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? Objectives { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? Audience { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? Accessibility { get; set; }
     public List<string> Themes { get; set; } = [];
     public string? AttendanceMode { get; set; }
@@ -29,6 +35,7 @@ public sealed class EventForm
     public string? OrganiserName { get; set; }
 
     /// <summary>One partner per line: a name, or the number of an actor of the inventory.</summary>
+    [DataType(DataType.MultilineText)]
     public string? Partners { get; set; }
 
     public bool IsFree { get; set; } = true;
@@ -112,6 +119,14 @@ public sealed class EventForm
         if (!string.IsNullOrWhiteSpace(CommuneCode) && !(CommuneCode.Trim().Length == 5 && CommuneCode.Trim().All(char.IsAsciiLetterOrDigit)))
         {
             errors[nameof(CommuneCode)] = "Le code commune (INSEE) a cinq caractères, par exemple 21231 pour Dijon.";
+        }
+
+        foreach (var (field, value) in new[] { (nameof(RegistrationOpensAt), RegistrationOpensAt), (nameof(RegistrationClosesAt), RegistrationClosesAt) })
+        {
+            if (value is { } local && !EventTime.TryFromParis(local, out _, out var timeError))
+            {
+                errors[field] = char.ToUpperInvariant(timeError![0]) + timeError[1..] + ".";
+            }
         }
 
         if (RegistrationOpensAt is { } opens && RegistrationClosesAt is { } closes && closes <= opens)

@@ -27,6 +27,12 @@ public sealed class EventsController(TimeProvider clock) : Controller
     public async Task<IActionResult> Feed([FromServices] SearchEvents search, CancellationToken cancellationToken)
     {
         var filter = EventFilter.Parse(Request.Query);
+        if (filter.Errors.Count > 0)
+        {
+            // A calendar application shows no page: the French error page says what is wrong to whoever opens the link.
+            return BadRequest();
+        }
+
         var sessions = await search.SessionsAsync(filter, cancellationToken);
         var site = SiteUrl();
         var entries = sessions.Select(s => new CalendarEntry(

@@ -13,7 +13,17 @@ public sealed class AddSession(NpgsqlDataSource dataSource)
             return "Indiquez le début et la fin de la séance.";
         }
 
-        if (end <= start)
+        if (!EventTime.TryFromParis(start, out var startsAt, out var startError))
+        {
+            return $"Début de la séance : {startError}.";
+        }
+
+        if (!EventTime.TryFromParis(end, out var endsAt, out var endError))
+        {
+            return $"Fin de la séance : {endError}.";
+        }
+
+        if (endsAt <= startsAt)
         {
             return "La fin de la séance doit suivre son début.";
         }
@@ -27,7 +37,7 @@ public sealed class AddSession(NpgsqlDataSource dataSource)
         var added = await connection.ExecuteAsync(new CommandDefinition("""
             insert into event_session (event_id, starts_at, ends_at, capacity)
             select id, @start, @end, @seats from event where id = @eventId
-            """, new { eventId, start = EventTime.FromParis(start).UtcDateTime, end = EventTime.FromParis(end).UtcDateTime, seats }, cancellationToken: cancellationToken));
+            """, new { eventId, start = startsAt.UtcDateTime, end = endsAt.UtcDateTime, seats }, cancellationToken: cancellationToken));
         return added == 1 ? null : "Cet événement n'existe pas.";
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Ocim.Portal.Infrastructure.Mail;
 
 namespace Ocim.Portal.Features.Events;
@@ -14,6 +15,7 @@ public sealed class RegistrationForm
     public string? Email { get; set; }
     public string? Organisation { get; set; }
     public string? Role { get; set; }
+    [DataType(DataType.MultilineText)]
     public string? AccessibilityNeeds { get; set; }
     public bool Consent { get; set; }
     public Guid Key { get; set; }

@@ -79,6 +79,7 @@ public sealed class ClaimForm
     [StringLength(200, ErrorMessage = "La fonction tient en 200 caractères au plus.")]
     public string? Role { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(2000, ErrorMessage = "Le message tient en 2 000 caractères au plus.")]
     public string? Message { get; set; }
 

@@ -26,6 +26,7 @@ public sealed class EditListingForm
     [StringLength(300, ErrorMessage = "La description courte tient en 300 caractères au plus.")]
     public string? ShortDescription { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(20000, ErrorMessage = "La description longue tient en 20 000 caractères au plus.")]
     public string? LongDescription { get; set; }
 
@@ -63,15 +64,19 @@ public sealed class EditListingForm
     [StringLength(30, ErrorMessage = "Le numéro de téléphone tient en 30 caractères au plus.")]
     public string? Phone { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(3000, ErrorMessage = "Les liens tiennent en 3 000 caractères au plus.")]
     public string? SocialLinks { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(4000, ErrorMessage = "Ce texte tient en 4 000 caractères au plus.")]
     public string? OfferTrainings { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(4000, ErrorMessage = "Ce texte tient en 4 000 caractères au plus.")]
     public string? OfferTourism { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(4000, ErrorMessage = "Ce texte tient en 4 000 caractères au plus.")]
     public string? OfferResources { get; set; }
 

@@ -120,7 +120,7 @@ public static class ListingFields
     /// <summary>The fields of <paramref name="proposed"/> whose value differs from <paramref name="current"/>.</summary>
     public static IReadOnlyList<FieldChange> Diff(JsonObject current, JsonObject proposed) =>
         proposed
-            .Where(p => IsKnown(p.Key) && !Same(current[p.Key], p.Value))
+            .Where(p => IsKnown(p.Key) && !Same(p.Key, current[p.Key], p.Value))
             .OrderBy(p => Order(p.Key))
             .Select(p => new FieldChange(p.Key, Label(p.Key), current[p.Key]?.DeepClone(), p.Value?.DeepClone()))
             .ToList();
@@ -136,6 +136,67 @@ public static class ListingFields
 
         return result;
     }
+
+    /// <summary>
+    /// Whether a column's two values are the same as the form can tell them: vocabulary lists in any order,
+    /// coordinates to the form's six decimals (about 10 cm), texts whatever their line endings and outer spaces.
+    /// </summary>
+    public static bool Same(string column, JsonNode? left, JsonNode? right)
+    {
+        if (IsEmpty(left) || IsEmpty(right))
+        {
+            return IsEmpty(left) && IsEmpty(right);
+        }
+
+        if (UnorderedColumns.Contains(column) && left is JsonArray leftSet && right is JsonArray rightSet)
+        {
+            return SortedTexts(leftSet).SequenceEqual(SortedTexts(rightSet), StringComparer.Ordinal);
+        }
+
+        if (column is "longitude" or "latitude" && left!.GetValueKind() == JsonValueKind.Number && right!.GetValueKind() == JsonValueKind.Number)
+        {
+            return Math.Round(left.GetValue<double>(), 6) == Math.Round(right.GetValue<double>(), 6);
+        }
+
+        if (left!.GetValueKind() == JsonValueKind.String && right!.GetValueKind() == JsonValueKind.String)
+        {
+            return string.Equals(NormalText(left.GetValue<string>()), NormalText(right.GetValue<string>()), StringComparison.Ordinal);
+        }
+
+        return Same(left, right);
+    }
+
+    /// <summary>
+    /// The form shows a point to six decimals and the database resolves its commune again: a location posted back
+    /// unmoved (the same point to the form's precision, or the same commune's centre, or still none) keeps the
+    /// listing's own values, so that it shows no change in the diff.
+    /// </summary>
+    public static void KeepUnmovedLocation(JsonObject current, JsonObject proposed)
+    {
+        static bool Approximate(JsonObject fields) => fields["location_approximate"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+        static bool HasPoint(JsonObject fields) => !IsEmpty(fields["longitude"]) && !IsEmpty(fields["latitude"]);
+
+        var unmoved = (HasPoint(current), HasPoint(proposed)) switch
+        {
+            (false, false) => true,
+            (true, true) when Approximate(proposed) => Approximate(current) && Same("commune_code", current["commune_code"], proposed["commune_code"]),
+            (true, true) => !Approximate(current) && Same("longitude", current["longitude"], proposed["longitude"]) && Same("latitude", current["latitude"], proposed["latitude"]),
+            _ => false,
+        };
+        if (unmoved)
+        {
+            foreach (var column in (string[])["longitude", "latitude", "commune_code", "location_approximate"])
+            {
+                proposed[column] = current[column]?.DeepClone();
+            }
+        }
+    }
+
+    private static readonly HashSet<string> UnorderedColumns = new(StringComparer.Ordinal) { "action_types", "themes", "audiences" };
+
+    private static IEnumerable<string?> SortedTexts(JsonArray values) => values.Select(v => v?.ToString()).Order(StringComparer.Ordinal);
+
+    private static string NormalText(string value) => value.ReplaceLineEndings("\n").Trim();
 
     public static bool Same(JsonNode? left, JsonNode? right)
     {

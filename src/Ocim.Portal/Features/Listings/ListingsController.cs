@@ -59,7 +59,7 @@ public sealed class ListingsController(ActorAccess access, NpgsqlDataSource data
                 TempData["Message"] = "Vos modifications sont publiées.";
                 return Redirect("/compte/fiches");
             case ProposalResult.NoChange:
-                return await PageAsync(id, form, "Vous n'avez rien changé : aucune proposition n'a été enregistrée.", cancellationToken);
+                return await PageAsync(id, form, "Vous n'avez rien modifié : aucune proposition n'a été enregistrée.", cancellationToken);
             case ProposalResult.Stale:
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return await PageAsync(id, form, "La fiche a été modifiée depuis que vous avez ouvert ce formulaire. Rouvrez-la pour repartir de sa version actuelle : vos saisies ci-dessous n'ont pas été enregistrées.", cancellationToken);

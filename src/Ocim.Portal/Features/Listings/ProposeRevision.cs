@@ -63,6 +63,7 @@ public sealed class ProposeRevision(NpgsqlDataSource dataSource, TimeProvider cl
             return ProposalResult.Stale;
         }
 
+        ListingFields.KeepUnmovedLocation(current.Fields, proposed);
         var changes = ListingFields.Diff(current.Fields, proposed);
         if (changes.Count == 0)
         {

@@ -208,12 +208,14 @@ public sealed class DecisionForm
     [Required(ErrorMessage = "La page de décision est incomplète : rouvrez-la.")]
     public int? Version { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [StringLength(2000, ErrorMessage = "Le message tient en 2 000 caractères au plus.")]
     public string? Message { get; set; }
 }
 
 public sealed class ClaimDecisionForm
 {
+    [DataType(DataType.MultilineText)]
     [StringLength(2000, ErrorMessage = "Le message tient en 2 000 caractères au plus.")]
     public string? Message { get; set; }
 }

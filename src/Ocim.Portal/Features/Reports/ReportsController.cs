@@ -15,6 +15,7 @@ public sealed class ReportForm
     [RegularExpression("^(ferme|erreur|autre)$", ErrorMessage = "Choisissez ce que vous signalez.")]
     public string? Kind { get; set; }
 
+    [DataType(DataType.MultilineText)]
     [Required(ErrorMessage = "Décrivez ce qui ne va pas.")]
     [StringLength(4000, ErrorMessage = "Le message est limité à 4 000 caractères.")]
     public string? Message { get; set; }

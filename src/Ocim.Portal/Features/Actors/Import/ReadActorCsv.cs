@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Npgsql;
+using Ocim.Portal.Infrastructure.Text;
 
 namespace Ocim.Portal.Features.Actors.Import;
 
@@ -62,6 +63,8 @@ public sealed class ReadActorCsv(NpgsqlDataSource dataSource)
     ];
 
     private static readonly string[] Required = ["id_externe", "nom", "cercle", "famille"];
+
+    private static readonly string[] MultilineColumns = ["description_longue", "formations", "offre_touristique", "ressources"];
 
     private static readonly Dictionary<string, string> HeaderAliases = Columns
         .SelectMany(names => names.Select(alias => (Key: ActorRules.Slugify(alias), Canonical: names[0])))
@@ -134,7 +137,8 @@ public sealed class ReadActorCsv(NpgsqlDataSource dataSource)
                 var values = new Dictionary<string, string>(StringComparer.Ordinal);
                 for (var i = 0; i < header.Count; i++)
                 {
-                    if (row.Fields[i].Trim() is { Length: > 0 } value)
+                    // Control characters go as they do from the forms; long texts keep their line breaks.
+                    if (TextInput.Clean(row.Fields[i], MultilineColumns.Contains(header[i])).Trim() is { Length: > 0 } value)
                     {
                         values[header[i]] = value;
                     }
