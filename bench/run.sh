@@ -211,7 +211,7 @@ start_app() {
   url="http://127.0.0.1:$port"
   say "Starting the app (Release, $instance) on $url…"
   # env execs dotnet, so $! is the app's own pid (for /proc/<pid>/status and to stop it).
-  env "${APP_ENV[@]}" ASPNETCORE_URLS="$url" Database__MigrateOnStartup=false \
+  env "${APP_ENV[@]}" ASPNETCORE_URLS="$url" Portal__PublicUrl="$url" Database__MigrateOnStartup=false \
     Portal__TileCache__Enabled="$([ "$instance" = uncached ] && echo false || echo true)" \
     dotnet "$APP_DLL" --contentRoot "$APP_CONTENT_ROOT" >> "$WORK/log/app-$size-$instance.log" 2>&1 &
   pid=$!

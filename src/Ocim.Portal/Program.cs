@@ -32,6 +32,8 @@ builder.Services.AddSingleton<DataDirectory>();
 builder.Services.AddPortalFeatures();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddPortalAccounts(builder.Configuration);
+builder.Services.AddPortalPublicSite();
+builder.Services.AddPortalTrustedProxies();
 builder.Services.AddPortalRateLimits(builder.Configuration);
 builder.Services.AddPortalMail();
 builder.Services.AddPortalHealthChecks();
@@ -71,9 +73,12 @@ if (app.Configuration.GetValue("Database:MigrateOnStartup", defaultValue: true))
     await DatabaseSetup.MigrateAsync(app.Services);
 }
 
+// The client's own address (from trusted proxies only) before anything logs or limits it.
+app.UseForwardedHeaders();
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseResponseCompression();
 app.UsePortalErrorPages();
+app.UsePortalHostFilter();
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();

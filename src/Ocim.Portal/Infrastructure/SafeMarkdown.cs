@@ -1,3 +1,4 @@
+using Ganss.Xss;
 using Markdig;
 using Markdig.Renderers.Html;
 using Markdig.Syntax;
@@ -9,17 +10,49 @@ namespace Ocim.Portal.Infrastructure;
 /// Markdown written by actors and staff (descriptions, event pages), rendered to HTML that is safe to emit with
 /// <c>Html.Raw</c>: raw HTML is escaped (Markdig's <c>DisableHtml</c>), and, because Markdig still writes
 /// <c>javascript:</c> and <c>data:</c> destinations as live links (measured, see QUALITY.md), every link and image is
-/// checked on the syntax tree before rendering: only http, https and mailto destinations survive.
+/// checked on the syntax tree before rendering: only http, https and mailto destinations survive. The rendered HTML then
+/// goes through HtmlSanitizer under an allow-list of the elements and attributes Markdown produces, so that a slip of
+/// the tree walk (an autolink before a refused link once kept its javascript: destination) cannot reach the page.
 /// </summary>
 public static class SafeMarkdown
 {
     private static readonly string[] AllowedPrefixes = ["http://", "https://", "mailto:"];
+
+    // Thread-safe once configured (it keeps no state between calls): one instance for the whole process.
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
     // Immutable and thread-safe once built: one pipeline for the whole process.
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
         .DisableHtml()
         .UseAutoLinks()
         .Build();
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        var sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+            {
+                "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+            },
+            AllowedAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "rel", "start" },
+            AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
+            AllowedCssProperties = new HashSet<string>(),
+            AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
+            AllowedClasses = new HashSet<string>(),
+        });
+
+        // HtmlSanitizer keeps relative URLs; a description has no business linking inside the portal (IsAllowedUrl).
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            if (!IsAllowedUrl(e.OriginalUrl))
+            {
+                e.SanitizedUrl = null;
+            }
+        };
+        return sanitizer;
+    }
 
     /// <summary>
     /// Renders Markdown to HTML. <paramref name="topHeadingLevel"/> is the level a "# Titre" of the text becomes, so
@@ -34,8 +67,14 @@ public static class SafeMarkdown
 
         var document = Markdown.Parse(markdown, Pipeline);
         Neutralise(document, Math.Clamp(topHeadingLevel, 1, 6));
-        return Markdown.ToHtml(document, Pipeline);
+        return Clean(Markdown.ToHtml(document, Pipeline));
     }
+
+    /// <summary>
+    /// The allow-list pass over rendered HTML: Markdown's elements only, no style, no class, no event handler, and
+    /// href only with an http, https or mailto scheme (a refused destination loses its href, the words stay).
+    /// </summary>
+    internal static string Clean(string html) => Sanitizer.Sanitize(html);
 
     /// <summary>
     /// Whether a destination may be rendered as a link. The check runs on the URL as a browser would read it:
@@ -62,8 +101,10 @@ public static class SafeMarkdown
             heading.Level = Math.Min(6, heading.Level + topHeadingLevel - 1);
         }
 
-        // Materialised first: the loop edits the tree it walks.
-        foreach (var link in document.Descendants<LinkInline>().ToList())
+        // Both lists materialised before any edit: unwrapping a link once hid an autolink before it from a later walk.
+        var links = document.Descendants<LinkInline>().ToList();
+        var autolinks = document.Descendants<AutolinkInline>().ToList();
+        foreach (var link in links)
         {
             var url = link.GetDynamicUrl?.Invoke() ?? link.Url;
             link.GetDynamicUrl = null;
@@ -88,7 +129,7 @@ public static class SafeMarkdown
             link.GetAttributes().AddPropertyIfNotExist("rel", "nofollow noopener");
         }
 
-        foreach (var autolink in document.Descendants<AutolinkInline>().ToList())
+        foreach (var autolink in autolinks)
         {
             if (autolink.IsEmail ? !IsAllowedUrl("mailto:" + autolink.Url) : !IsAllowedUrl(autolink.Url))
             {

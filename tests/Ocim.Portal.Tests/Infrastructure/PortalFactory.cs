@@ -34,6 +34,8 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
         builder.UseSetting("Portal:DataDirectory", TestDatabase.DataDirectory);
         builder.UseSetting("Mail:PickupDirectory", MailDirectory);
         builder.UseSetting("Mail:Outbox:PollSeconds", "0.2");
+        // The address the test clients use: links in pages and e-mails are built from it, never from the Host header.
+        builder.UseSetting("Portal:PublicUrl", "https://localhost");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

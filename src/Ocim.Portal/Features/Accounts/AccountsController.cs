@@ -13,6 +13,7 @@ public sealed partial class AccountsController(
     UserManager<PortalUser> users,
     SignInManager<PortalUser> signIn,
     ActorAccess access,
+    SignInAccountLimits accountLimits,
     ILogger<AccountsController> logger) : Controller
 {
     // The same words whether the address is unknown, the password wrong or the account locked: an attacker learns
@@ -32,6 +33,14 @@ public sealed partial class AccountsController(
     public async Task<IActionResult> SignInPost(SignInForm form)
     {
         NoStore();
+        if (!accountLimits.TryAttempt(form.Email, out var retryAfter))
+        {
+            // The address is not logged (personal data): the log says that one account was sprayed, not which.
+            LogAccountLimited(logger);
+            Response.Headers.RetryAfter = retryAfter;
+            return StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
         form.Retour = SafeReturn(form.Retour);
         if (!ModelState.IsValid)
         {
@@ -329,6 +338,9 @@ public sealed partial class AccountsController(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} locked out after repeated failures")]
     private static partial void LogLockedOut(ILogger logger, long accountId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in refused: too many attempts for one account in a minute")]
+    private static partial void LogAccountLimited(ILogger logger);
 }
 
 public sealed class SignInForm

@@ -165,5 +165,5 @@ public sealed class ActorPagesController : Controller
         Content = "Le filtre de l'export est incorrect :\n" + string.Join("\n", errors.Select(e => "- " + e)) + "\n",
     };
 
-    private string SiteUrl() => $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+    private string SiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 }

@@ -17,7 +17,7 @@ public sealed class CampaignsController(
     AnswerQuestionnaire questionnaires,
     DrawOutline outlines,
     Actors.ListActorChoices choices,
-    IConfiguration configuration) : Controller
+    Infrastructure.PublicSite site) : Controller
 {
     [HttpGet("/gestion/campagnes")]
     [Authorize(Policy = PortalPolicies.Staff)]
@@ -195,12 +195,8 @@ public sealed class CampaignsController(
         Response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
-    /// <summary>
-    /// The address written in e-mails: Portal:PublicUrl when set (always set it on a server: the request's Host
-    /// header is chosen by the client), else the address of this request.
-    /// </summary>
-    private string PublicUrl() =>
-        (configuration["Portal:PublicUrl"] is { Length: > 0 } configured ? configured : $"{Request.Scheme}://{Request.Host}").TrimEnd('/');
+    /// <summary>The address written in e-mails: the configured public one, never the request's Host header.</summary>
+    private string PublicUrl() => site.Url;
 
     private static string RateClass(ResponseRate rate) => rate.Rate switch
     {

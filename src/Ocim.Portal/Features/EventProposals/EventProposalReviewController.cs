@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Ocim.Portal.Features.Accounts;
-using Ocim.Portal.Features.Events;
 using Ocim.Portal.Features.Moderation;
 using Ocim.Portal.Infrastructure;
 
@@ -65,7 +64,7 @@ public sealed class EventProposalReviewController(ActorAccess access, ShowEventP
 
     private long Me => ActorAccess.AccountId(User)!.Value;
 
-    private string SiteUrl() => HttpContext.RequestServices.GetRequiredService<EventSettings>().SiteUrlFor(Request);
+    private string SiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 
     private async Task<bool> MayDecideAsync(long id, CancellationToken cancellationToken) =>
         await show.StateAsync(id, cancellationToken) is { } proposal && await access.CanEditAsync(User, proposal.ActorId, cancellationToken);

@@ -16,18 +16,6 @@ public sealed record EventSettings
     /// <summary>Registrants' personal data is erased this many months after the event's last session (Events:RetentionMonths).</summary>
     public int RetentionMonths { get; init; } = 12;
 
-    /// <summary>
-    /// The portal's public address (Portal:PublicUrl), written in the e-mails' links. Set on every server: without it,
-    /// a request's own address is used (and a reminder, written outside any request, falls back to ./portal run's).
-    /// </summary>
-    public string? PublicUrl { get; init; }
-
-    /// <summary>The address for e-mails written outside a request.</summary>
-    public string SiteUrl => PublicUrl ?? "http://127.0.0.1:5080";
-
-    /// <summary>The address for e-mails written during a request: never taken from a Host header when it is configured.</summary>
-    public string SiteUrlFor(HttpRequest request) => PublicUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
-
     /// <summary>How often the housekeeping job (reminders, purge) runs.</summary>
     public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(15);
 
@@ -54,7 +42,6 @@ public sealed record EventSettings
             RegistrationWindow = Seconds(section["RegistrationRateLimit:WindowSeconds"], defaults.RegistrationWindow),
             LockTimeout = Seconds(section["LockTimeoutSeconds"], defaults.LockTimeout),
             RetentionMonths = section.GetValue("RetentionMonths", defaults.RetentionMonths),
-            PublicUrl = configuration["Portal:PublicUrl"] is { Length: > 0 } site ? site.TrimEnd('/') : null,
             HousekeepingInterval = Seconds(section["Housekeeping:IntervalSeconds"], defaults.HousekeepingInterval),
             HousekeepingEnabled = section.GetValue("Housekeeping:Enabled", defaults.HousekeepingEnabled),
             DisableSeatGuardForTests = section.GetValue("Testing:DisableSeatGuard", false),

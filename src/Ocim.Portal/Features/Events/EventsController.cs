@@ -38,7 +38,7 @@ public sealed class EventsController(TimeProvider clock) : Controller
         var entries = sessions.Select(s => new CalendarEntry(
             s.SessionId, s.Title, Utc(s.StartsAt), Utc(s.EndsAt), Utc(s.UpdatedAt), s.Summary, s.Place ?? s.OnlineUrl,
             $"{site}/evenements/{s.Slug}", s.Status == "cancelled", s.Latitude, s.Longitude));
-        return Calendar(ICalendar.Write(entries, Request.Host.Host, "Événements du portail Ocim"), "evenements.ics");
+        return Calendar(ICalendar.Write(entries, HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Host, "Événements du portail Ocim"), "evenements.ics");
     }
 
     [HttpGet("/evenements/donnees-personnelles")]
@@ -72,7 +72,7 @@ public sealed class EventsController(TimeProvider clock) : Controller
         var entries = detail.Sessions.Select(s => new CalendarEntry(
             s.Id, detail.Title, s.Start, s.End, Utc(detail.UpdatedAt), detail.Summary, detail.Place ?? detail.OnlineUrl, url,
             detail.Status == "cancelled", detail.Latitude, detail.Longitude));
-        return Calendar(ICalendar.Write(entries, Request.Host.Host, detail.Title), detail.Slug + ".ics");
+        return Calendar(ICalendar.Write(entries, HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Host, detail.Title), detail.Slug + ".ics");
     }
 
     private async Task<IActionResult> ListAsync(SearchEvents search, ListEventChoices choices, DrawOutline drawOutline, bool archive, CancellationToken cancellationToken)
@@ -91,5 +91,5 @@ public sealed class EventsController(TimeProvider clock) : Controller
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private string SiteUrl() => $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+    private string SiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 }

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Ocim.Portal.Infrastructure;
 using Ocim.Portal.Infrastructure.Background;
 using Ocim.Portal.Infrastructure.Mail;
 
@@ -47,7 +48,7 @@ public sealed class ErasePersonalData(NpgsqlDataSource dataSource, EventSettings
 /// The reminder the day before: every confirmed registrant of a session that starts within the next 24 hours gets
 /// one e-mail (marked on the registration, and deduplicated in the outbox), written in the same transaction.
 /// </summary>
-public sealed class SendReminders(NpgsqlDataSource dataSource, EventSettings settings, TimeProvider clock)
+public sealed class SendReminders(NpgsqlDataSource dataSource, PublicSite site, TimeProvider clock)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -70,7 +71,7 @@ public sealed class SendReminders(NpgsqlDataSource dataSource, EventSettings set
                 facts[person.SessionId] = session;
             }
 
-            await Outbox.EnqueueAsync(connection, transaction, EventMails.ReminderMail(person.Id, person.FullName, person.Email, session, settings.SiteUrl), cancellationToken);
+            await Outbox.EnqueueAsync(connection, transaction, EventMails.ReminderMail(person.Id, person.FullName, person.Email, session, site.Url), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -170,7 +170,7 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
         return StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<EventSettings>().SiteUrlFor(Request);
+    private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 }
 
 /// <summary>The cancel page: before (a button) or after (cancelled).</summary>

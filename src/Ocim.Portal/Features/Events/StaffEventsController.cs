@@ -266,5 +266,5 @@ public sealed class StaffEventsController(NpgsqlDataSource dataSource) : Control
 
     private void NoStore() => Response.Headers.CacheControl = "no-store";
 
-    private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<EventSettings>().SiteUrlFor(Request);
+    private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 }

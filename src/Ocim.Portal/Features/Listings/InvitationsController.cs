@@ -25,7 +25,7 @@ public sealed partial class InvitationsController(
     UserManager<PortalUser> users,
     SignInManager<PortalUser> signIn,
     TimeProvider clock,
-    IConfiguration configuration,
+    Infrastructure.PublicSite site,
     ILogger<InvitationsController> logger) : Controller
 {
     [HttpGet("/invitation/{token}")]
@@ -254,7 +254,7 @@ public sealed partial class InvitationsController(
             "select name, email from actor where id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    private string SiteUrl() => configuration["Portal:PublicUrl"] is { Length: > 0 } configured ? configured : $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+    private string SiteUrl() => site.Url;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invitation {InvitationId} accepted by account {AccountId}")]
     private static partial void LogAccepted(ILogger logger, long invitationId, long accountId);

@@ -159,7 +159,7 @@ public sealed class ModerationController(ActorAccess access, ShowRevision showRe
             return await ClaimPageAsync(id, claims, null, cancellationToken);
         }
 
-        var siteUrl = HttpContext.RequestServices.GetRequiredService<IConfiguration>()["Portal:PublicUrl"] is { Length: > 0 } configured ? configured : $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+        var siteUrl = HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
         var outcome = await claims.DecideAsync(id, approve, Me, null, form.Message, siteUrl, HttpContext.TraceIdentifier, cancellationToken);
         switch (outcome.Result)
         {

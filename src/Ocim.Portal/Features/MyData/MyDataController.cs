@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Ocim.Portal.Features.Events;
 using Ocim.Portal.Infrastructure.Mail;
 
 namespace Ocim.Portal.Features.MyData;
@@ -125,5 +124,5 @@ public sealed class MyDataController(MyDataSettings settings) : Controller
         Response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
-    private string SiteUrl() => HttpContext.RequestServices.GetRequiredService<EventSettings>().SiteUrlFor(Request);
+    private string SiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 }

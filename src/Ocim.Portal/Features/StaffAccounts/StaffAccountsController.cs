@@ -20,7 +20,7 @@ namespace Ocim.Portal.Features.StaffAccounts;
 /// trusting a representative for an actor.
 /// </summary>
 [Authorize(Policy = PortalPolicies.Administrator)]
-public sealed class StaffAccountsController(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock, IConfiguration configuration) : Controller
+public sealed class StaffAccountsController(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock, Infrastructure.PublicSite site) : Controller
 {
     [HttpGet("/gestion/comptes")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken) => await PageAsync(new InviteStaffForm(), cancellationToken);
@@ -57,7 +57,7 @@ public sealed class StaffAccountsController(PortalDbContext db, UserManager<Port
 
         var me = await users.GetUserAsync(User);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var siteUrl = configuration["Portal:PublicUrl"] is { Length: > 0 } configured ? configured : $"{Request.Scheme}://{Request.Host.ToUriComponent()}";
+        var siteUrl = site.Url;
         await Invitations.CreateAsync(connection, (NpgsqlTransaction)transaction.GetDbTransaction(), new InvitationRequest(
             Invitations.Staff, form.Email!.Trim(), null, form.Role, form.RegionCode, form.DepartmentCode, me!.Id,
             form.Role == PortalRoles.Administrator ? "rejoindre l'équipe du portail de l'Ocim comme administrateur·rice" : "rejoindre l'équipe du portail de l'Ocim comme curateur·rice"),

@@ -42,6 +42,8 @@ internal static class RateLimits
             AddPerMinute(options, configuration, Questionnaire, defaultLimit: 30);
             AddPerMinute(options, configuration, Places, defaultLimit: 600);
         });
+        // Sign-in per account as well as per address (the action asks it once the form is read).
+        services.AddSingleton(_ => new SignInAccountLimits(configuration));
         return services;
     }
 

@@ -31,6 +31,16 @@ public sealed class SafeMarkdownTests
         "[t](https://example.org \"\" onmouseover=\"alert(1))",
         "`<script>alert(1)</script>`",
         "    <script>alert(1)</script>",
+
+        // An autolink followed by a refused link kept its javascript: destination (issue 15), and its neighbours.
+        "A <javascript:alert(1)> [c](javascript:x)",
+        "<JaVaScRiPt:alert(1)> [c](javascript:x)",
+        "<javascript&#58;alert(1)> [c](vbscript:x)",
+        "<java&#x73;cript:alert(1)> et <https://example.org>",
+        "<data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==> [d](data:x)",
+        "<vbscript:msgbox(1)> [v](VBScript:x)",
+        "[w](<java\nscript:alert(1)>) <\tjavascript:alert(1)>",
+        "[e](&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1))",
     };
 
     [Theory]
@@ -51,6 +61,29 @@ public sealed class SafeMarkdownTests
                 $"{url} in {html}");
         });
         Assert.Contains("Texte après.", body.TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<a href=\"javascript:alert(1)\">x</a>")]
+    [InlineData("<a href=\"JaVaScRiPt:alert(1)\">x</a>")]
+    [InlineData("<a href=\"java&#9;script:alert(1)\">x</a>")]
+    [InlineData("<a href=\" &#106;avascript:alert(1)\">x</a>")]
+    [InlineData("<a href=\"data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;\">x</a>")]
+    [InlineData("<a href=\"vbscript:msgbox(1)\">x</a>")]
+    [InlineData("<a href=\"/gestion\">x</a>")]
+    [InlineData("<a href=\"https://example.org\" onclick=\"alert(1)\" style=\"color:red\" class=\"x\">x</a>")]
+    [InlineData("<p><img src=x onerror=alert(1)><script>alert(1)</script><iframe src=\"https://example.org\"></iframe>x</p>")]
+    public async Task The_allow_list_pass_cleans_html_that_the_markdown_step_let_through(string html)
+    {
+        // The second line of defence on its own: HTML as a faulty Markdown step could have written it.
+        var cleaned = SafeMarkdown.Clean(html);
+        var body = await ParseAsync(cleaned);
+
+        Assert.Empty(body.QuerySelectorAll("script, iframe, img, [style], [class]"));
+        Assert.All(body.QuerySelectorAll("*").SelectMany(e => e.Attributes), attribute =>
+            Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"{attribute.Name} in {cleaned}"));
+        Assert.All(body.QuerySelectorAll("[href]"), a => Assert.StartsWith("https://", a.GetAttribute("href"), StringComparison.Ordinal));
+        Assert.Contains("x", body.TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Ocim.Portal.Features.Events;
+using Ocim.Portal.Infrastructure;
 using Ocim.Portal.Infrastructure.Mail;
 using Ocim.Portal.Tests.Infrastructure;
 
@@ -68,7 +69,7 @@ public sealed class HousekeepingTests : IClassFixture<DatabaseFixture>, IAsyncLi
         await InsertRegistrationAsync(connection, tomorrow[0], "attente@example.org", status: "waitlisted");
         await InsertRegistrationAsync(connection, later[0], "plustard@example.org");
 
-        var reminders = new SendReminders(dataSource, new EventSettings { PublicUrl = "https://portail.example" }, clock);
+        var reminders = new SendReminders(dataSource, new PublicSite(new Uri("https://portail.example")), clock);
         Assert.Equal(1, await reminders.RunAsync(CancellationToken.None));
         Assert.Equal(0, await reminders.RunAsync(CancellationToken.None));
 
