@@ -34,6 +34,9 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
         builder.UseSetting("Portal:DataDirectory", TestDatabase.DataDirectory);
         builder.UseSetting("Mail:PickupDirectory", MailDirectory);
         builder.UseSetting("Mail:Outbox:PollSeconds", "0.2");
+        // The tests that register hundreds of visitors are about seats, not floods: the per-event cap on unconfirmed
+        // holds is lifted here, and its own tests (RegistrationHoldsTests) set it back.
+        builder.UseSetting("Events:Holds:MaxPerEventPerHour", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -28,8 +28,20 @@ public sealed record EventSettings
     /// <summary>The address for e-mails written during a request: never taken from a Host header when it is configured.</summary>
     public string SiteUrlFor(HttpRequest request) => PublicUrl ?? $"{request.Scheme}://{request.Host.ToUriComponent()}";
 
-    /// <summary>How often the housekeeping job (reminders, purge) runs.</summary>
-    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// How long a registration holds its seat (or waiting-list place) before the address is confirmed by the link of
+    /// the e-mail (Events:Holds:Minutes, 30). Past it, the housekeeping releases the hold.
+    /// </summary>
+    public TimeSpan HoldDuration { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Unconfirmed holds an event takes per hour (Events:Holds:MaxPerEventPerHour, 50): past it, the form refuses new
+    /// registrations for a while, so made-up addresses can block at most this many places per hour.
+    /// </summary>
+    public int MaxUnconfirmedHoldsPerEventPerHour { get; init; } = 50;
+
+    /// <summary>How often the housekeeping job (lapsed holds, reminders, purge) runs.</summary>
+    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether the housekeeping job runs in this process (Events:Housekeeping:Enabled).</summary>
     public bool HousekeepingEnabled { get; init; } = true;
@@ -55,6 +67,8 @@ public sealed record EventSettings
             LockTimeout = Seconds(section["LockTimeoutSeconds"], defaults.LockTimeout),
             RetentionMonths = section.GetValue("RetentionMonths", defaults.RetentionMonths),
             PublicUrl = configuration["Portal:PublicUrl"] is { Length: > 0 } site ? site.TrimEnd('/') : null,
+            HoldDuration = section.GetValue("Holds:Minutes", 30) is var minutes && minutes > 0 ? TimeSpan.FromMinutes(minutes) : defaults.HoldDuration,
+            MaxUnconfirmedHoldsPerEventPerHour = Math.Max(1, section.GetValue("Holds:MaxPerEventPerHour", defaults.MaxUnconfirmedHoldsPerEventPerHour)),
             HousekeepingInterval = Seconds(section["Housekeeping:IntervalSeconds"], defaults.HousekeepingInterval),
             HousekeepingEnabled = section.GetValue("Housekeeping:Enabled", defaults.HousekeepingEnabled),
             DisableSeatGuardForTests = section.GetValue("Testing:DisableSeatGuard", false),
