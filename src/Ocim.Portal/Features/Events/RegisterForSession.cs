@@ -129,10 +129,20 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
             return new RegistrationOutcome(RegistrationResult.Closed, request.IdempotencyKey, reason);
         }
 
-        var alreadyIn = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            select exists (select from registration where session_id = @SessionId and lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted'))
-            """, new { request.SessionId, Email = request.Email.Trim() }, transaction, cancellationToken: cancellationToken));
-        if (alreadyIn)
+        // The address checks and the flood limits in one round trip. The limits are counts, not locks: a burst may
+        // pass one by a few concurrent requests, which bounds the harm just as well and keeps registrations from
+        // queueing on them (docs/decisions/0032-registration-holds.md).
+        var checks = await connection.QuerySingleAsync<(bool AlreadyIn, bool OtherPendingHold, int RecentHolds)>(new CommandDefinition("""
+            select exists (select from registration
+                           where session_id = @SessionId and lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted')),
+                   exists (select from registration
+                           where lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted')
+                             and hold_expires_at is not null and address_confirmed_at is null),
+                   (select count(*)::int from registration r join event_session s on s.id = r.session_id
+                    where s.event_id = @EventId and r.hold_expires_at is not null and r.address_confirmed_at is null
+                      and r.created_at > now() - interval '1 hour')
+            """, new { request.SessionId, Email = request.Email.Trim(), session.EventId }, transaction, cancellationToken: cancellationToken));
+        if (checks.AlreadyIn)
         {
             // The row found may be this very form's, committed by its twin (a double click) since the check above:
             // read committed lets this statement see it, and the twin's outcome is the answer.
@@ -142,22 +152,12 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
             return twin is null ? new RegistrationOutcome(RegistrationResult.AlreadyRegistered, request.IdempotencyKey) : Replay(twin, request.IdempotencyKey);
         }
 
-        // Flood limits, checked before any seat is taken. Counts, not locks: a burst may pass a limit by a few
-        // concurrent requests, which bounds the harm just as well and keeps registrations from queueing on them.
-        var limit = await connection.QuerySingleAsync<(bool OtherPendingHold, int RecentHolds)>(new CommandDefinition("""
-            select exists (select from registration
-                           where lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted')
-                             and hold_expires_at is not null and address_confirmed_at is null),
-                   (select count(*)::int from registration r join event_session s on s.id = r.session_id
-                    where s.event_id = @EventId and r.hold_expires_at is not null and r.address_confirmed_at is null
-                      and r.created_at > now() - interval '1 hour')
-            """, new { Email = request.Email.Trim(), session.EventId }, transaction, cancellationToken: cancellationToken));
-        if (limit.OtherPendingHold)
+        if (checks.OtherPendingHold)
         {
             return new RegistrationOutcome(RegistrationResult.PendingConfirmation, request.IdempotencyKey);
         }
 
-        if (limit.RecentHolds >= settings.MaxUnconfirmedHoldsPerEventPerHour)
+        if (checks.RecentHolds >= settings.MaxUnconfirmedHoldsPerEventPerHour)
         {
             return new RegistrationOutcome(RegistrationResult.TooManyHolds, request.IdempotencyKey);
         }
