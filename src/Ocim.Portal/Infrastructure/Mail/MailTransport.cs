@@ -9,12 +9,14 @@ namespace Ocim.Portal.Infrastructure.Mail;
 /// <summary>Hands one message over: to an SMTP server, or as a file to the pickup folder.</summary>
 public abstract class MailTransport
 {
+    /// <summary>ASCII headers (RFC 2047 encoded words, IDNA domains): what every server and reader understands.</summary>
+    protected static readonly FormatOptions Ascii = CreateFormat(international: false);
+
     /// <summary>
-    /// Internationalised mail (RFC 6531/6532): an address such as é@exämple.fr is written as typed. MailKit sends it
-    /// with SMTPUTF8 when the server offers it; a server without it gets ASCII headers (RFC 2047, IDNA domains) and
-    /// an address whose local part is not ASCII is then refused by that server, never dropped silently.
+    /// Internationalised mail (RFC 6531/6532): an address such as é@exämple.fr is written as typed, headers in UTF-8.
+    /// Used with a server that offers SMTPUTF8, and for a pickup file whose recipient needs it.
     /// </summary>
-    protected static readonly FormatOptions Format = CreateFormat();
+    protected static readonly FormatOptions International = CreateFormat(international: true);
 
     public abstract Task SendAsync(OutboxMessage message, CancellationToken cancellationToken);
 
@@ -36,10 +38,13 @@ public abstract class MailTransport
         return mail;
     }
 
-    private static FormatOptions CreateFormat()
+    /// <summary>Whether the recipient's address cannot be written in ASCII (a local part such as « é »).</summary>
+    protected static bool NeedsInternational(OutboxMessage message) => !System.Text.Ascii.IsValid(message.Recipient);
+
+    private static FormatOptions CreateFormat(bool international)
     {
         var format = FormatOptions.Default.Clone();
-        format.International = true;
+        format.International = international;
         format.NewLineFormat = NewLineFormat.Dos;
         return format;
     }
@@ -62,7 +67,10 @@ public sealed class SmtpMailTransport(MailSettings settings) : MailTransport
             await client.AuthenticateAsync(settings.SmtpUserName, settings.SmtpPassword ?? string.Empty, cancellationToken);
         }
 
-        await client.SendAsync(Format, mail, cancellationToken);
+        // SMTPUTF8 when the server offers it; otherwise ASCII headers, and a server without it refuses a non-ASCII
+        // local part (the attempt fails and is retried, the error kept): never dropped silently.
+        var utf8 = client.Capabilities.HasFlag(SmtpCapabilities.UTF8);
+        await client.SendAsync(utf8 ? International : Ascii, mail, cancellationToken);
         await client.DisconnectAsync(quit: true, cancellationToken);
     }
 }
@@ -80,7 +88,7 @@ public sealed class PickupDirectoryMailTransport(MailSettings settings) : MailTr
         var aside = Path.Combine(staging, Guid.NewGuid().ToString("N") + ".eml");
         try
         {
-            await Compose(settings, message).WriteToAsync(Format, aside, cancellationToken);
+            await Compose(settings, message).WriteToAsync(NeedsInternational(message) ? International : Ascii, aside, cancellationToken);
             File.Move(aside, Path.Combine(settings.PickupDirectory, FileName(message)), overwrite: true);
         }
         finally
