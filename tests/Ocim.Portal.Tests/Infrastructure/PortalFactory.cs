@@ -36,6 +36,9 @@ public sealed class PortalFactory(string connectionString, IReadOnlyDictionary<s
         builder.UseSetting("Mail:Outbox:PollSeconds", "0.2");
         // The address the test clients use: links in pages and e-mails are built from it, never from the Host header.
         builder.UseSetting("Portal:PublicUrl", "https://localhost");
+        // The tests that register hundreds of visitors are about seats, not floods: the per-event cap on unconfirmed
+        // holds is lifted here, and its own tests (RegistrationHoldsTests) set it back.
+        builder.UseSetting("Events:Holds:MaxPerEventPerHour", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

@@ -124,6 +124,8 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("GET", "/evenements/inscription/{key:guid}", "/evenements/inscription/{registration}", Access.Public),
         new("GET", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
         new("POST", "/inscription/annuler/{token}", "/inscription/annuler/{token}", Access.Public),
+        new("GET", "/inscription/confirmer/{token}", "/inscription/confirmer/{addressToken}", Access.Public),
+        new("POST", "/inscription/confirmer/{token}", "/inscription/confirmer/{addressToken}", Access.Public),
         new("GET", "/evenements", "/evenements", Access.Public),
         new("GET", "/evenements/archives", "/evenements/archives", Access.Public),
         new("GET", "/evenements.ics", "/evenements.ics?type=atelier", Access.Public),
@@ -149,6 +151,7 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         new("POST", "/gestion/evenements/{id:long}/annuler", "/gestion/evenements/{eventId}/annuler", Access.Staff),
         new("GET", "/gestion/evenements/{id:long}/inscrits", "/gestion/evenements/{eventId}/inscrits", Access.Staff),
         new("GET", "/gestion/evenements/{id:long}/inscrits.csv", "/gestion/evenements/{eventId}/inscrits.csv", Access.Staff),
+        new("POST", "/gestion/evenements/{id:long}/inscrits/{registrationId:long}/annuler", "/gestion/evenements/{eventId}/inscrits/{registrant}/annuler", Access.Staff),
         new("POST", "/gestion/evenements/{id:long}/presences", "/gestion/evenements/{eventId}/presences", Access.Staff),
         new("GET", "/gestion/evenements/irc", "/gestion/evenements/irc", Access.Staff),
         new("GET", "/gestion/evenements/irc.csv", "/gestion/evenements/irc.csv", Access.Staff),
@@ -244,11 +247,26 @@ public sealed class AuthorizationMatrixTests(DatabaseFixture database) : IClassF
         placeholders["{eventId}"] = eventId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{sessionId}"] = sessions[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
         var registrationToken = Portal.Features.Events.RegistrationTokens.NewToken();
+        var addressToken = Portal.Features.Events.RegistrationTokens.NewToken();
         var key = Guid.NewGuid();
         await connection.ExecuteAsync(
-            "insert into registration (session_id, status, full_name, email, consent_at, idempotency_key, cancel_token_hash, confirmed_at) " +
-            "values (@session, 'confirmed', 'Personne inscrite', @email, now(), @key, @hash, now())",
-            new { session = sessions[0], email = $"inscrite-{key:N}@exemple.test", key, hash = Portal.Features.Events.RegistrationTokens.Hash(registrationToken) });
+            "insert into registration (session_id, status, full_name, email, consent_at, idempotency_key, cancel_token_hash, confirmed_at, address_token_hash, hold_expires_at) " +
+            "values (@session, 'confirmed', 'Personne inscrite', @email, now(), @key, @hash, now(), @addressHash, now() + interval '30 minutes')",
+            new
+            {
+                session = sessions[0],
+                email = $"inscrite-{key:N}@exemple.test",
+                key,
+                hash = Portal.Features.Events.RegistrationTokens.Hash(registrationToken),
+                addressHash = Portal.Features.Events.RegistrationTokens.Hash(addressToken),
+            });
+        placeholders["{addressToken}"] = addressToken;
+        // Another registrant (waiting: these rows take no seat of the counter), for the staff's cancel button.
+        placeholders["{registrant}"] = (await connection.ExecuteScalarAsync<long>(
+            "insert into registration (session_id, status, full_name, email, consent_at, idempotency_key, cancel_token_hash) " +
+            "values (@session, 'waitlisted', 'Autre personne', @email, now(), gen_random_uuid(), @hash) returning id",
+            new { session = sessions[0], email = $"autre-{key:N}@exemple.test", hash = Portal.Features.Events.RegistrationTokens.Hash(Portal.Features.Events.RegistrationTokens.NewToken()) }))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
         placeholders["{event}"] = eventSlug;
         placeholders["{registration}"] = key.ToString("N");
         placeholders["{token}"] = registrationToken;

@@ -73,19 +73,7 @@ public sealed class CancelRegistration(NpgsqlDataSource dataSource, EventSetting
                 return CancellationResult.AlreadyCancelled;
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                "update registration set status = 'cancelled', cancelled_at = now(), cancelled_by = 'registrant' where id = @Id",
-                new { target.Id }, transaction, cancellationToken: cancellationToken));
-            if (target.Status == "confirmed")
-            {
-                // Free the seat (this locks the session row: promotions of a session happen one at a time), then hand
-                // it to the first waiting person, if any.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "update event_session set confirmed = confirmed - 1 where id = @SessionId",
-                    new { target.SessionId }, transaction, cancellationToken: cancellationToken));
-                await WaitingList.PromoteAsync(connection, transaction, target.SessionId, 1, siteUrl, cancellationToken);
-            }
-
+            await CancelLockedAsync(connection, transaction, target.Id, target.SessionId, target.Status, "registrant", siteUrl, cancellationToken);
             var facts = await WaitingList.SessionFactsAsync(connection, transaction, target.SessionId, cancellationToken);
             await Outbox.EnqueueAsync(connection, transaction,
                 EventMails.CancelledByRegistrantMail(target.Id, target.FullName, target.Email, facts, siteUrl), cancellationToken);
@@ -95,6 +83,27 @@ public sealed class CancelRegistration(NpgsqlDataSource dataSource, EventSetting
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             return CancellationResult.Busy;
+        }
+    }
+
+    /// <summary>
+    /// Cancels a registration whose row the caller locked (FOR UPDATE) in <paramref name="transaction"/>; a seat it
+    /// held goes to the first waiting person (the registrant's link and the staff's button both come here).
+    /// </summary>
+    internal static async Task CancelLockedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long registrationId, long sessionId, string status, string cancelledBy, string siteUrl, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update registration set status = 'cancelled', cancelled_at = now(), cancelled_by = @cancelledBy where id = @registrationId",
+            new { registrationId, cancelledBy }, transaction, cancellationToken: cancellationToken));
+        if (status == "confirmed")
+        {
+            // Free the seat (this locks the session row: promotions of a session happen one at a time), then hand
+            // it to the first waiting person, if any.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update event_session set confirmed = confirmed - 1 where id = @sessionId",
+                new { sessionId }, transaction, cancellationToken: cancellationToken));
+            await WaitingList.PromoteAsync(connection, transaction, sessionId, 1, siteUrl, cancellationToken);
         }
     }
 

@@ -16,8 +16,20 @@ public sealed record EventSettings
     /// <summary>Registrants' personal data is erased this many months after the event's last session (Events:RetentionMonths).</summary>
     public int RetentionMonths { get; init; } = 12;
 
-    /// <summary>How often the housekeeping job (reminders, purge) runs.</summary>
-    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// How long a registration holds its seat (or waiting-list place) before the address is confirmed by the link of
+    /// the e-mail (Events:Holds:Minutes, 30). Past it, the housekeeping releases the hold.
+    /// </summary>
+    public TimeSpan HoldDuration { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Unconfirmed holds an event takes per hour (Events:Holds:MaxPerEventPerHour, 50): past it, the form refuses new
+    /// registrations for a while, so made-up addresses can block at most this many places per hour.
+    /// </summary>
+    public int MaxUnconfirmedHoldsPerEventPerHour { get; init; } = 50;
+
+    /// <summary>How often the housekeeping job (lapsed holds, reminders, purge) runs.</summary>
+    public TimeSpan HousekeepingInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether the housekeeping job runs in this process (Events:Housekeeping:Enabled).</summary>
     public bool HousekeepingEnabled { get; init; } = true;
@@ -42,6 +54,8 @@ public sealed record EventSettings
             RegistrationWindow = Seconds(section["RegistrationRateLimit:WindowSeconds"], defaults.RegistrationWindow),
             LockTimeout = Seconds(section["LockTimeoutSeconds"], defaults.LockTimeout),
             RetentionMonths = section.GetValue("RetentionMonths", defaults.RetentionMonths),
+            HoldDuration = section.GetValue("Holds:Minutes", 30) is var minutes && minutes > 0 ? TimeSpan.FromMinutes(minutes) : defaults.HoldDuration,
+            MaxUnconfirmedHoldsPerEventPerHour = Math.Max(1, section.GetValue("Holds:MaxPerEventPerHour", defaults.MaxUnconfirmedHoldsPerEventPerHour)),
             HousekeepingInterval = Seconds(section["Housekeeping:IntervalSeconds"], defaults.HousekeepingInterval),
             HousekeepingEnabled = section.GetValue("Housekeeping:Enabled", defaults.HousekeepingEnabled),
             DisableSeatGuardForTests = section.GetValue("Testing:DisableSeatGuard", false),

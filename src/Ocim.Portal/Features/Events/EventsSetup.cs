@@ -14,6 +14,9 @@ internal static class EventsSetup
         services.AddScoped<RegisterForSession>();
         services.AddScoped<ShowRegistrationStatus>();
         services.AddScoped<CancelRegistration>();
+        services.AddScoped<ConfirmAddress>();
+        services.AddScoped<ReleaseLapsedHolds>();
+        services.AddScoped<CancelRegistrant>();
         services.AddScoped<ChangeSessionCapacity>();
         services.AddScoped<SaveEvent>();
         services.AddScoped<AddSession>();

@@ -59,6 +59,7 @@ public sealed class SendReminders(NpgsqlDataSource dataSource, PublicSite site, 
             update registration r set reminded_at = @now
             from event_session s join event e on e.id = s.event_id
             where s.id = r.session_id and r.status = 'confirmed' and r.reminded_at is null and r.purged_at is null
+              and (r.address_confirmed_at is not null or r.hold_expires_at is null)
               and e.status = 'published' and s.starts_at > @now and s.starts_at <= @now + interval '24 hours'
             returning r.id, r.session_id, r.full_name, r.email
             """, new { now }, transaction, cancellationToken: cancellationToken))).ToList();
@@ -80,8 +81,75 @@ public sealed class SendReminders(NpgsqlDataSource dataSource, PublicSite site, 
 }
 
 /// <summary>
-/// The events' background work: reminders at every pass (Events:Housekeeping:IntervalSeconds, 15 minutes), and the
-/// retention purge once a night, at the first pass after 03:00 Paris time.
+/// Releases the holds whose address was not confirmed in time (docs/decisions/0032-registration-holds.md): each is
+/// cancelled (cancelled_by = 'unconfirmed'), its seat is freed and handed to the waiting list as a cancellation does,
+/// one session per transaction, with the session row locked before anything else. Nobody is mailed about a lapsed
+/// hold: the address was never shown to be anyone's. Returns how many holds were released.
+/// </summary>
+public sealed class ReleaseLapsedHolds(NpgsqlDataSource dataSource, EventSettings settings, PublicSite site)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var sessions = (await connection.QueryAsync<long>(new CommandDefinition("""
+            select distinct session_id from registration
+            where address_confirmed_at is null and hold_expires_at is not null and hold_expires_at <= now()
+              and status in ('confirmed', 'waitlisted')
+            """, cancellationToken: cancellationToken))).ToList();
+        var released = 0;
+        foreach (var session in sessions)
+        {
+            try
+            {
+                released += await ReleaseAsync(connection, session, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected)
+            {
+                // A busy session: its lapsed holds wait for the next pass.
+            }
+        }
+
+        return released;
+    }
+
+    private async Task<int> ReleaseAsync(NpgsqlConnection connection, long sessionId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"set local lock_timeout = '{(int)settings.LockTimeout.TotalMilliseconds}ms'", transaction: transaction, cancellationToken: cancellationToken));
+        // The session row first, as registrations take it: a registration or a cancellation of this session waits.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "select 1 from event_session where id = @sessionId for update", new { sessionId }, transaction, cancellationToken: cancellationToken));
+        // Re-checked under the lock: a hold confirmed a moment ago (one UPDATE that requires the deadline ahead) stays.
+        var statuses = (await connection.QueryAsync<string>(new CommandDefinition("""
+            with lapsed as (
+                select id, status from registration
+                where session_id = @sessionId and address_confirmed_at is null and hold_expires_at is not null
+                  and hold_expires_at <= now() and status in ('confirmed', 'waitlisted')
+                for update
+            )
+            update registration r set status = 'cancelled', cancelled_at = now(), cancelled_by = 'unconfirmed'
+            from lapsed
+            where r.id = lapsed.id
+            returning lapsed.status
+            """, new { sessionId }, transaction, cancellationToken: cancellationToken))).ToList();
+        var seats = statuses.Count(s => s == "confirmed");
+        if (seats > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update event_session set confirmed = confirmed - @seats where id = @sessionId",
+                new { sessionId, seats }, transaction, cancellationToken: cancellationToken));
+            await WaitingList.PromoteAsync(connection, transaction, sessionId, seats, site.Url, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return statuses.Count;
+    }
+}
+
+/// <summary>
+/// The events' background work: lapsed holds and reminders at every pass (Events:Housekeeping:IntervalSeconds,
+/// 5 minutes), and the retention purge once a night, at the first pass after 03:00 Paris time.
 /// </summary>
 public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, EventSettings settings, TimeProvider clock, ILogger<EventHousekeeping> logger) : PeriodicWorker(logger)
 {
@@ -96,6 +164,12 @@ public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, Event
     protected override async Task RunPassAsync(CancellationToken stoppingToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var released = await scope.ServiceProvider.GetRequiredService<ReleaseLapsedHolds>().RunAsync(stoppingToken);
+        if (released > 0)
+        {
+            LogReleased(logger, released);
+        }
+
         var reminded = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
         if (reminded > 0)
         {
@@ -110,6 +184,9 @@ public sealed partial class EventHousekeeping(IServiceScopeFactory scopes, Event
             LogPurged(logger, erased, settings.RetentionMonths);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unconfirmed registrations released after their deadline: {Count}")]
+    private static partial void LogReleased(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminders written to the outbox: {Count}")]
     private static partial void LogReminded(ILogger logger, int count);

@@ -34,6 +34,12 @@ public enum RegistrationResult
 
     /// <summary>The session row stayed locked beyond the lock timeout: nothing was written, try again.</summary>
     Busy,
+
+    /// <summary>This address already holds another place it has not confirmed yet: confirm that one first.</summary>
+    PendingConfirmation,
+
+    /// <summary>The event took as many unconfirmed holds this hour as it may (EventSettings.MaxUnconfirmedHoldsPerEventPerHour).</summary>
+    TooManyHolds,
 }
 
 /// <summary>The outcome; <see cref="IdempotencyKey"/> names the registration's confirmation page.</summary>
@@ -42,7 +48,10 @@ public sealed record RegistrationOutcome(RegistrationResult Result, Guid Idempot
 /// <summary>
 /// Registers a visitor for a session, in one transaction: the seat is claimed by a conditional UPDATE of the
 /// session's counter (one affected row = a seat, none = the waiting list), the registration row is inserted and the
-/// e-mail is written to the outbox; all or nothing. The database refuses the rest: a second active registration of
+/// e-mail is written to the outbox; all or nothing. The seat (or waiting-list place) is a hold until the address is
+/// confirmed by the e-mail's link, within <see cref="EventSettings.HoldDuration"/>; the housekeeping releases lapsed
+/// holds (docs/decisions/0032-registration-holds.md). An address holds one unconfirmed place at a time, and an event
+/// takes at most <see cref="EventSettings.MaxUnconfirmedHoldsPerEventPerHour"/> unconfirmed holds an hour. The database refuses the rest: a second active registration of
 /// the same address (partial unique index on lower(email)), a second row for the same form (unique idempotency
 /// key: a double click finds the first registration), and any overbooking (CHECK confirmed &lt;= capacity).
 /// A lock held longer than <see cref="EventSettings.LockTimeout"/> ends the attempt with nothing written (Busy).
@@ -93,7 +102,7 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
             $"set local lock_timeout = '{(int)settings.LockTimeout.TotalMilliseconds}ms'", transaction: transaction, cancellationToken: cancellationToken));
 
         var session = await connection.QuerySingleOrDefaultAsync<SessionState>(new CommandDefinition("""
-            select s.id, s.starts_at, s.ends_at, e.title, e.slug, e.status, e.registration_required, e.registration_closed,
+            select s.id, s.event_id, s.starts_at, s.ends_at, e.title, e.slug, e.status, e.registration_required, e.registration_closed,
                    e.registration_opens_at, e.registration_closes_at,
                    concat_ws(', ', e.venue_name, e.venue_address, concat_ws(' ', e.venue_postal_code, c.name)) as place
             from event_session s
@@ -120,10 +129,20 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
             return new RegistrationOutcome(RegistrationResult.Closed, request.IdempotencyKey, reason);
         }
 
-        var alreadyIn = await connection.ExecuteScalarAsync<bool>(new CommandDefinition("""
-            select exists (select from registration where session_id = @SessionId and lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted'))
-            """, new { request.SessionId, Email = request.Email.Trim() }, transaction, cancellationToken: cancellationToken));
-        if (alreadyIn)
+        // The address checks and the flood limits in one round trip. The limits are counts, not locks: a burst may
+        // pass one by a few concurrent requests, which bounds the harm just as well and keeps registrations from
+        // queueing on them (docs/decisions/0032-registration-holds.md).
+        var checks = await connection.QuerySingleAsync<(bool AlreadyIn, bool OtherPendingHold, int RecentHolds)>(new CommandDefinition("""
+            select exists (select from registration
+                           where session_id = @SessionId and lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted')),
+                   exists (select from registration
+                           where lower(email) = lower(@Email) and status in ('confirmed', 'waitlisted')
+                             and hold_expires_at is not null and address_confirmed_at is null),
+                   (select count(*)::int from registration r join event_session s on s.id = r.session_id
+                    where s.event_id = @EventId and r.hold_expires_at is not null and r.address_confirmed_at is null
+                      and r.created_at > now() - interval '1 hour')
+            """, new { request.SessionId, Email = request.Email.Trim(), session.EventId }, transaction, cancellationToken: cancellationToken));
+        if (checks.AlreadyIn)
         {
             // The row found may be this very form's, committed by its twin (a double click) since the check above:
             // read committed lets this statement see it, and the twin's outcome is the answer.
@@ -131,6 +150,16 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
                 "select status from registration where idempotency_key = @IdempotencyKey",
                 new { request.IdempotencyKey }, transaction, cancellationToken: cancellationToken));
             return twin is null ? new RegistrationOutcome(RegistrationResult.AlreadyRegistered, request.IdempotencyKey) : Replay(twin, request.IdempotencyKey);
+        }
+
+        if (checks.OtherPendingHold)
+        {
+            return new RegistrationOutcome(RegistrationResult.PendingConfirmation, request.IdempotencyKey);
+        }
+
+        if (checks.RecentHolds >= settings.MaxUnconfirmedHoldsPerEventPerHour)
+        {
+            return new RegistrationOutcome(RegistrationResult.TooManyHolds, request.IdempotencyKey);
         }
 
         bool seat;
@@ -167,12 +196,15 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
         }
 
         var token = RegistrationTokens.NewToken();
-        var registrationId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        var addressToken = RegistrationTokens.NewToken();
+        var inserted = await connection.QuerySingleAsync<(long Id, DateTime HoldExpiresAt)>(new CommandDefinition("""
             insert into registration (session_id, status, full_name, email, organisation, role, accessibility_needs,
-                                      consent_at, idempotency_key, cancel_token_hash, confirmed_at)
+                                      consent_at, idempotency_key, cancel_token_hash, confirmed_at,
+                                      address_token_hash, hold_expires_at)
             values (@SessionId, @status, @FullName, @Email, @Organisation, @Role, @AccessibilityNeeds,
-                    now(), @IdempotencyKey, @hash, case when @status = 'confirmed' then now() end)
-            returning id
+                    now(), @IdempotencyKey, @hash, case when @status = 'confirmed' then now() end,
+                    @addressHash, now() + make_interval(secs => @holdSeconds))
+            returning id, hold_expires_at
             """, new
         {
             request.SessionId,
@@ -184,13 +216,17 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
             AccessibilityNeeds = Blank(request.AccessibilityNeeds),
             request.IdempotencyKey,
             hash = RegistrationTokens.Hash(token),
+            addressHash = RegistrationTokens.Hash(addressToken),
+            holdSeconds = settings.HoldDuration.TotalSeconds,
         }, transaction, cancellationToken: cancellationToken));
+        var registrationId = inserted.Id;
+        var holdUntil = new DateTimeOffset(DateTime.SpecifyKind(inserted.HoldExpiresAt, DateTimeKind.Utc));
 
         var facts = session.Facts();
         MailRequest mail;
         if (seat)
         {
-            mail = EventMails.ConfirmedMail(registrationId, request.FullName.Trim(), request.Email.Trim(), facts, siteUrl, token);
+            mail = EventMails.ConfirmedMail(registrationId, request.FullName.Trim(), request.Email.Trim(), facts, siteUrl, token, addressToken, holdUntil);
         }
         else
         {
@@ -199,7 +235,7 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
                 where me.id = @registrationId and w.session_id = me.session_id and w.status = 'waitlisted'
                   and (w.created_at, w.id) <= (me.created_at, me.id)
                 """, new { registrationId }, transaction, cancellationToken: cancellationToken));
-            mail = EventMails.WaitlistedMail(registrationId, request.FullName.Trim(), request.Email.Trim(), facts, position, siteUrl, token);
+            mail = EventMails.WaitlistedMail(registrationId, request.FullName.Trim(), request.Email.Trim(), facts, position, siteUrl, token, addressToken, holdUntil);
         }
 
         await Outbox.EnqueueAsync(connection, transaction, mail, cancellationToken);
@@ -227,6 +263,7 @@ public sealed class RegisterForSession(NpgsqlDataSource dataSource, EventSetting
     private sealed class SessionState
     {
         public long Id { get; init; }
+        public long EventId { get; init; }
         public DateTime StartsAt { get; init; }
         public DateTime EndsAt { get; init; }
         public string Title { get; init; } = string.Empty;

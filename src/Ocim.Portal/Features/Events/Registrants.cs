@@ -23,6 +23,21 @@ public sealed class RegistrantRow
     public bool? Attended { get; init; }
     public int? WaitingPosition { get; init; }
 
+    /// <summary>The deadline of a hold whose address is not confirmed yet (null once confirmed, or without a hold).</summary>
+    public DateTime? ConfirmBefore { get; init; }
+
+    public bool IsHold => ConfirmBefore is not null;
+
+    /// <summary>The status as staff read it, in French.</summary>
+    public string StatusLabel => (Status, IsHold) switch
+    {
+        ("confirmed", false) => "confirmée",
+        ("confirmed", true) => "place retenue, adresse à confirmer",
+        ("waitlisted", false) => $"liste d'attente ({WaitingPosition})",
+        ("waitlisted", true) => $"liste d'attente ({WaitingPosition}), adresse à confirmer",
+        _ => "annulée",
+    };
+
     public DateTimeOffset Start => new(DateTime.SpecifyKind(StartsAt, DateTimeKind.Utc));
 
     public DateTimeOffset End => new(DateTime.SpecifyKind(EndsAt, DateTimeKind.Utc));
@@ -43,6 +58,7 @@ public sealed class Registrants(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<RegistrantRow>(new CommandDefinition("""
             select r.id, r.session_id, s.starts_at, s.ends_at, r.status, r.full_name, r.email, r.organisation, r.role,
                    r.accessibility_needs, r.created_at, r.attended,
+                   case when r.address_confirmed_at is null and r.status in ('confirmed', 'waitlisted') then r.hold_expires_at end as confirm_before,
                    case when r.status = 'waitlisted' then
                        row_number() over (partition by r.session_id, r.status order by r.created_at, r.id)::int end as waiting_position
             from registration r join event_session s on s.id = r.session_id
@@ -77,7 +93,14 @@ public sealed class Registrants(NpgsqlDataSource dataSource)
             [
                 EventTime.ToParis(row.Start).ToString("dd/MM/yyyy HH:mm", french),
                 EventTime.ToParis(row.End).ToString("dd/MM/yyyy HH:mm", french),
-                row.Status switch { "confirmed" => "confirmée", "waitlisted" => "liste d'attente", _ => "annulée" },
+                (row.Status, row.IsHold) switch
+                {
+                    ("confirmed", false) => "confirmée",
+                    ("confirmed", true) => "place retenue (adresse à confirmer)",
+                    ("waitlisted", false) => "liste d'attente",
+                    ("waitlisted", true) => "liste d'attente (adresse à confirmer)",
+                    _ => "annulée",
+                },
                 row.WaitingPosition?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
                 ExportActorsCsv.Escape(row.FullName),
                 ExportActorsCsv.Escape(row.Email),

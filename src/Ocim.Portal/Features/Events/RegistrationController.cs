@@ -8,8 +8,11 @@ namespace Ocim.Portal.Features.Events;
 /// <summary>What the registration page shows: the event, its sessions, the form as typed and its errors.</summary>
 public sealed record RegistrationPage(EventDetail Event, RegistrationForm Form, IReadOnlyDictionary<string, string> Errors, string? Message, DateTimeOffset Now);
 
-/// <summary>What the confirmation page shows, found by the form's key (known only to whoever posted it).</summary>
-public sealed record RegistrationStatusPage(string Status, int? Position, EventMails.SessionFacts Session);
+/// <summary>
+/// What the confirmation page shows, found by the form's key (known only to whoever posted it).
+/// <see cref="ConfirmBefore"/>: the deadline of a hold whose address is not confirmed yet (null once it is).
+/// </summary>
+public sealed record RegistrationStatusPage(string Status, int? Position, EventMails.SessionFacts Session, DateTimeOffset? ConfirmBefore = null);
 
 /// <summary>
 /// The page shown when the database stopped answering while a registration was sent: the form as typed, ready to be
@@ -97,6 +100,11 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
                 return Page(409, detail, form, now, "Vous êtes déjà inscrit·e à cette séance avec cette adresse électronique (ou sur sa liste d'attente). Le courriel reçu lors de l'inscription contient le lien pour l'annuler.");
             case RegistrationResult.Closed:
                 return Page(409, detail, form, now, outcome.ClosedReason ?? "Les inscriptions sont closes.");
+            case RegistrationResult.PendingConfirmation:
+                return Page(409, detail, form, now, "Une autre inscription attend déjà la confirmation de cette adresse électronique. Ouvrez d'abord le lien du courriel reçu pour la confirmer (ou attendez la fin de son délai), puis inscrivez-vous ici.");
+            case RegistrationResult.TooManyHolds:
+                Response.Headers.RetryAfter = "600";
+                return Page(429, detail, form, now, "Trop d'inscriptions à cet événement attendent encore la confirmation de leur adresse électronique. Rien n'a été enregistré ; réessayez dans une dizaine de minutes.");
             case RegistrationResult.Busy:
                 Response.Headers.RetryAfter = "5";
                 return Page(503, detail, form, now, "Beaucoup de personnes s'inscrivent en ce moment : votre demande n'a pas pu être enregistrée. Rien n'a été enregistré ; réessayez dans quelques secondes.");
@@ -150,6 +158,25 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
         }
     }
 
+    [HttpGet("/inscription/confirmer/{token}")]
+    public async Task<IActionResult> ShowAddressConfirmation(string token, [FromServices] ConfirmAddress confirm, CancellationToken cancellationToken)
+    {
+        var page = await confirm.PreviewAsync(token, cancellationToken);
+        if (page is null)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers["Referrer-Policy"] = "no-referrer";
+        return View(EventViews.Path("ConfirmAddress"), new ConfirmAddressPage(token, page));
+    }
+
+    [HttpPost("/inscription/confirmer/{token}")]
+    [EnableRateLimiting(RateLimitPolicy)]
+    public async Task<IActionResult> ConfirmAddress(string token, [FromServices] ConfirmAddress confirm, CancellationToken cancellationToken) =>
+        await confirm.RunAsync(token, cancellationToken) is null ? NotFound() : SeeOther(RegistrationTokens.ConfirmPath(token));
+
     public static string ConfirmationPath(Guid key) => "/evenements/inscription/" + key.ToString("N");
 
     private ViewResult Page(int status, EventDetail detail, RegistrationForm form, DateTimeOffset now, string message)
@@ -172,6 +199,9 @@ public sealed class RegistrationController(ShowEvent showEvent, TimeProvider clo
 
     private string MailSiteUrl() => HttpContext.RequestServices.GetRequiredService<Infrastructure.PublicSite>().Url;
 }
+
+/// <summary>The address-confirmation page: a button while the hold waits, then what became of it.</summary>
+public sealed record ConfirmAddressPage(string Token, AddressConfirmation Confirmation);
 
 /// <summary>The cancel page: before (a button) or after (cancelled).</summary>
 public sealed record CancelPage(string Token, CancellationPreview Preview, string? Message);

@@ -4,7 +4,7 @@ using System.Text;
 namespace Ocim.Portal.Features.Events;
 
 /// <summary>
-/// Cancel links: 256 random bits, base64url (43 characters), sent in the e-mail only; the database keeps their
+/// Cancel and address-confirmation links: 256 random bits, base64url (43 characters), sent in the e-mail only; the database keeps their
 /// SHA-256, so a leaked table gives no working link. The request log masks them (RequestLoggingMiddleware).
 /// </summary>
 public static class RegistrationTokens
@@ -18,4 +18,6 @@ public static class RegistrationTokens
         token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public static string CancelPath(string token) => "/inscription/annuler/" + token;
+
+    public static string ConfirmPath(string token) => "/inscription/confirmer/" + token;
 }

@@ -6,7 +6,9 @@ namespace Ocim.Portal.Features.Events;
 
 /// <summary>
 /// Promotion from the waiting list, first come first served (created_at, id), inside the caller's transaction. The
-/// caller has already locked the session row (by updating it), so promotions of one session never interleave.
+/// caller has already locked the session row (by updating it), so promotions of one session never interleave. An
+/// entry whose address is not confirmed yet is promoted too (its hold keeps its deadline, and the e-mail says so),
+/// unless that deadline has passed: the housekeeping is about to release it.
 /// </summary>
 internal static class WaitingList
 {
@@ -22,6 +24,7 @@ internal static class WaitingList
             with next as (
                 select id from registration
                 where session_id = @sessionId and status = 'waitlisted'
+                  and (address_confirmed_at is not null or hold_expires_at is null or hold_expires_at > now())
                 order by created_at, id
                 limit @seats
                 for update
@@ -30,7 +33,7 @@ internal static class WaitingList
             set status = 'confirmed', confirmed_at = now(), promoted_at = now()
             from next
             where r.id = next.id
-            returning r.id, r.full_name, r.email
+            returning r.id, r.full_name, r.email, case when r.address_confirmed_at is null then r.hold_expires_at end as confirm_before
             """, new { sessionId, seats }, transaction, cancellationToken: cancellationToken))).ToList();
         if (promoted.Count == 0)
         {
@@ -43,7 +46,8 @@ internal static class WaitingList
         var facts = await SessionFactsAsync(connection, transaction, sessionId, cancellationToken);
         foreach (var person in promoted)
         {
-            await Outbox.EnqueueAsync(connection, transaction, EventMails.PromotedMail(person.Id, person.FullName, person.Email, facts, siteUrl), cancellationToken);
+            await Outbox.EnqueueAsync(connection, transaction, EventMails.PromotedMail(person.Id, person.FullName, person.Email, facts, siteUrl,
+                person.ConfirmBefore is { } deadline ? new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc)) : null), cancellationToken);
         }
 
         return promoted.Count;
@@ -62,7 +66,7 @@ internal static class WaitingList
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private sealed record Promoted(long Id, string FullName, string Email);
+    private sealed record Promoted(long Id, string FullName, string Email, DateTime? ConfirmBefore);
 
     private sealed class FactsRow
     {

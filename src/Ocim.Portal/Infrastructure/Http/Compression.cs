@@ -15,7 +15,7 @@ internal static class Compression
     /// asks (BREACH, docs/decisions/0027-static-files-compression-and-caching.md).
     /// </summary>
     private static readonly string[] SecretLinkPrefixes =
-        ["/mes-donnees/", "/questionnaire/", "/invitation/", "/inscription/annuler/"];
+        ["/mes-donnees/", "/questionnaire/", "/invitation/", "/inscription/annuler/", "/inscription/confirmer/"];
 
     public static IServiceCollection AddPortalResponseCompression(this IServiceCollection services)
     {

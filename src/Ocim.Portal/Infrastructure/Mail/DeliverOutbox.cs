@@ -48,7 +48,7 @@ public sealed partial class DeliverOutbox(NpgsqlDataSource dataSource, MailSetti
             {
                 await transport.SendAsync(message, cancellationToken);
             }
-            catch (Exception ex) when (ex is System.Net.Mail.SmtpException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or FormatException)
+            catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
             {
                 error = Describe(ex);
             }
@@ -104,6 +104,14 @@ public sealed partial class DeliverOutbox(NpgsqlDataSource dataSource, MailSetti
 
         return forgotten;
     }
+
+    /// <summary>What a server, the network or a bad message can throw: counted as a failed attempt, retried later.</summary>
+    private static bool IsDeliveryFailure(Exception exception, CancellationToken cancellationToken) => exception
+        is MailKit.CommandException or MailKit.ProtocolException or MailKit.Security.AuthenticationException
+        or MailKit.Security.SslHandshakeException or MailKit.ServiceNotConnectedException or MimeKit.ParseException
+        or IOException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException
+        or NotSupportedException or FormatException or System.Security.Authentication.AuthenticationException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static string Describe(Exception exception)
     {

@@ -50,7 +50,7 @@ public sealed partial class RegistrationTests : IClassFixture<DatabaseFixture>, 
         var mail = await connection.QuerySingleAsync<(string Kind, string Recipient, string Subject, string Body)>(
             "select kind, recipient, subject, body from outbox_message where recipient = 'Lea.Martin@Example.org'");
         Assert.Equal("registration-confirmed", mail.Kind);
-        Assert.Equal("Inscription confirmée : Atelier « sciences & société »", mail.Subject);
+        Assert.Equal("Confirmez votre inscription : Atelier « sciences & société »", mail.Subject);
         var token = CancelToken(mail.Body);
         Assert.Equal(43, token.Length); // 256 bits, base64url
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token)), row.CancelTokenHash);

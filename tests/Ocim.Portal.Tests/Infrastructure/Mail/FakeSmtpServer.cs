@@ -7,16 +7,19 @@ namespace Ocim.Portal.Tests.Infrastructure.Mail;
 
 /// <summary>
 /// A tiny SMTP server on 127.0.0.1 that accepts every message and keeps its raw DATA: enough for System.Net.Mail's
-/// client (EHLO, MAIL, RCPT, DATA, QUIT). One connection at a time.
+/// client (EHLO, MAIL, RCPT, DATA, QUIT). One connection at a time. With <c>smtpUtf8</c> it offers the SMTPUTF8
+/// extension (RFC 6531); the envelope commands it got are kept in <see cref="Commands"/>.
 /// </summary>
 public sealed class FakeSmtpServer : IAsyncDisposable
 {
+    private readonly bool smtpUtf8;
     private readonly TcpListener listener;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
 
-    public FakeSmtpServer(int port = 0)
+    public FakeSmtpServer(int port = 0, bool smtpUtf8 = false)
     {
+        this.smtpUtf8 = smtpUtf8;
         listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -27,6 +30,9 @@ public sealed class FakeSmtpServer : IAsyncDisposable
 
     /// <summary>The DATA of every message received, as sent (headers and encoded body).</summary>
     public ConcurrentQueue<string> Messages { get; } = new();
+
+    /// <summary>The MAIL and RCPT commands received, as sent.</summary>
+    public ConcurrentQueue<string> Commands { get; } = new();
 
     /// <summary>A loopback port nobody listens on (bound, read, released): connections to it are refused.</summary>
     public static int ClosedPort()
@@ -59,13 +65,19 @@ public sealed class FakeSmtpServer : IAsyncDisposable
         {
             using var client = await listener.AcceptTcpClientAsync(stop.Token);
             await using var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.ASCII);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
             await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
             await writer.WriteLineAsync("220 fake.smtp ESMTP");
             while (await reader.ReadLineAsync(stop.Token) is { } line)
             {
                 var verb = line.Split(' ', 2)[0].ToUpperInvariant();
-                if (verb is "EHLO" or "HELO")
+                if (verb is "EHLO" && smtpUtf8)
+                {
+                    await writer.WriteLineAsync("250-fake.smtp");
+                    await writer.WriteLineAsync("250-8BITMIME");
+                    await writer.WriteLineAsync("250 SMTPUTF8");
+                }
+                else if (verb is "EHLO" or "HELO")
                 {
                     await writer.WriteLineAsync("250 fake.smtp");
                 }
@@ -88,6 +100,11 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                 }
                 else
                 {
+                    if (verb is "MAIL" or "RCPT")
+                    {
+                        Commands.Enqueue(line);
+                    }
+
                     await writer.WriteLineAsync("250 OK");
                 }
             }

@@ -157,6 +157,40 @@ public sealed class OutboxTests : IClassFixture<DatabaseFixture>, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_non_ASCII_address_is_sent_with_SMTPUTF8_as_typed()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow.AddMinutes(1));
+        await using var server = new FakeSmtpServer(smtpUtf8: true);
+        var settings = new MailSettings { SmtpHost = "127.0.0.1", SmtpPort = server.Port, SmtpTimeout = TimeSpan.FromSeconds(5) };
+        var id = await EnqueueAsync(Request("é@exämple.fr"));
+
+        var pass = await Deliver(settings, clock).RunOnceAsync(CancellationToken.None);
+
+        var row = await RowAsync(id);
+        Assert.True(pass == new DeliveryPass(1, 1, 0), $"{pass}: {row.LastError}");
+        Assert.Equal(("sent", (string?)null), (row.Status, row.LastError));
+        Assert.Contains(server.Commands, c => c.StartsWith("MAIL FROM:", StringComparison.OrdinalIgnoreCase) && c.Contains("SMTPUTF8", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("RCPT TO:<é@exämple.fr>", server.Commands);
+        var received = Assert.Single(server.Messages);
+        Assert.Equal("é@exämple.fr", MailFiles.Header(received, "To").Trim('<', '>'));
+    }
+
+    [Fact]
+    public async Task A_non_ASCII_address_is_written_to_the_pickup_folder()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow.AddMinutes(1));
+        var settings = new MailSettings { PickupDirectory = pickup };
+        var id = await EnqueueAsync(Request("é@exämple.fr"));
+
+        var pass = await Deliver(settings, clock).RunOnceAsync(CancellationToken.None);
+
+        var row = await RowAsync(id);
+        Assert.True(pass == new DeliveryPass(1, 1, 0), $"{pass}: {row.LastError}");
+        var raw = await File.ReadAllTextAsync(Path.Combine(pickup, $"{id:D8}-test-message.eml"));
+        Assert.Equal("é@exämple.fr", MailFiles.Header(raw, "To").Trim('<', '>'));
+    }
+
+    [Fact]
     public async Task A_sent_message_loses_its_body_after_the_retention_while_unsent_ones_keep_theirs()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow.AddMinutes(1));
