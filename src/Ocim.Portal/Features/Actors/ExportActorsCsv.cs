@@ -119,7 +119,7 @@ public sealed class ActorExport : IAsyncDisposable
 /// <summary>
 /// The actors of a filter as CSV for French Excel (docs/exports.md): UTF-8 with BOM, <c>;</c>, CRLF, RFC 4180
 /// quoting, French headers, decimal comma, dates dd/MM/yyyy; text cells that a spreadsheet would take for a formula
-/// get a leading apostrophe (OWASP CSV injection). Rows are streamed as they are read, never held in memory.
+/// get a leading apostrophe (OWASP CSV injection). Rows are written to the export's spool as they are read, never held in memory.
 /// </summary>
 public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
 {
