@@ -206,22 +206,34 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
         long? matching = null;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await NoJitAsync(connection, transaction, cancellationToken);
-        if (!thematic.IsEmpty)
+        if (!thematic.IsEmpty && TerritoryCountSql.ReadsAggregates(thematic))
         {
+            // Circle and family only: the counts kept by triggers say how many match, without reading an actor.
             var (countSql, countParameters) = TerritoryCountSql.For(TerritoryLevel.Region, thematic);
             matching = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 $"select coalesce(sum(x.actors), 0)::bigint from ({countSql}) x", countParameters, transaction, cancellationToken: cancellationToken));
             if (matching <= RareFilterActors)
             {
-                await connection.ExecuteAsync(new CommandDefinition($"""
-                    create temp table white_zone_actor on commit drop as
-                        select a.geom, a.geom_l93, a.region_code from actor a where {scan.Where} and a.geom is not null;
-                    create index on white_zone_actor using gist (geom_l93);
-                    create index on white_zone_actor using gist (geom);
-                    analyze white_zone_actor;
-                    """, scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+                await CopyAsync(connection, transaction, scan, cancellationToken);
                 sql = Sql.Replace("from actor a where {1}", "from white_zone_actor a where true", StringComparison.Ordinal);
                 nearestSql = NearestAmongCopy;
+            }
+        }
+        else if (!thematic.IsEmpty)
+        {
+            // A word or a vocabulary term: counting the matches would read the actors once, and copying them a second
+            // time (two scans of 24 s each at 1M actors with a word). The copy is made at once, stopping past the
+            // bound, and counted; beyond the bound it is dropped and the probes read the actor table (a broad filter).
+            var copied = await CopyAsync(connection, transaction, scan, cancellationToken);
+            if (copied <= RareFilterActors)
+            {
+                matching = copied;
+                sql = Sql.Replace("from actor a where {1}", "from white_zone_actor a where true", StringComparison.Ordinal);
+                nearestSql = NearestAmongCopy;
+            }
+            else
+            {
+                await connection.ExecuteAsync(new CommandDefinition("drop table white_zone_actor", transaction: transaction, cancellationToken: cancellationToken));
             }
         }
 
@@ -270,6 +282,33 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
         var result = new WhiteZones(distanceKm, version, departments.Sum(d => d.Communes), departments.Sum(d => d.Population), white, departments, matching) { Distances = distances };
         cache.Set(key, result);
         return result;
+    }
+
+    /// <summary>
+    /// Copies the points of at most <see cref="RareFilterActors"/> + 1 actors of the filter to white_zone_actor
+    /// (dropped at commit), indexed; returns how many were copied.
+    /// </summary>
+    private static async Task<long> CopyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ActorFilterSql scan, CancellationToken cancellationToken)
+    {
+        scan.Parameters.Add("copy_limit", RareFilterActors + 1);
+#pragma warning disable CA2100 // ActorFilterSql's WHERE: constant fragments, every value a parameter.
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            create temp table white_zone_actor on commit drop as
+                select a.geom, a.geom_l93, a.region_code from actor a where {scan.Where} and a.geom is not null limit @copy_limit;
+            """, scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+#pragma warning restore CA2100
+        var copied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from white_zone_actor", transaction: transaction, cancellationToken: cancellationToken));
+        if (copied <= RareFilterActors)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                create index on white_zone_actor using gist (geom_l93);
+                create index on white_zone_actor using gist (geom);
+                analyze white_zone_actor;
+                """, transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        return copied;
     }
 
     /// <summary>

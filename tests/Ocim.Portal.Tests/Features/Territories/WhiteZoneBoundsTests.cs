@@ -69,6 +69,20 @@ public sealed class WhiteZoneBoundsTests : IClassFixture<DatabaseFixture>, IDisp
         Assert.Single(bodies.Distinct(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_word_filter_copies_its_actors_once_and_agrees_with_the_same_actors_chosen_by_family()
+    {
+        await SeedAsync();
+        // Only the Giromagny antenna is a university and holds « universitaire »: both filters pick the same actor,
+        // one through the counts kept by triggers, the other through the bounded copy of the matches.
+        var byWord = await client.GetStringAsync(new Uri("/territoires/departement/90/couverture.csv?distance_km=4&q=universitaire", UriKind.Relative));
+        var byFamily = await client.GetStringAsync(new Uri("/territoires/departement/90/couverture.csv?distance_km=4&famille=universite", UriKind.Relative));
+
+        Assert.Equal(byFamily, byWord);
+        Assert.Contains(";Delle;", byWord, StringComparison.Ordinal);
+        Assert.DoesNotContain(";Giromagny;", byWord, StringComparison.Ordinal);
+    }
+
     private async Task SeedAsync()
     {
         await using var connection = await database.OpenAsync();
