@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
 using Ocim.Portal.Features.Curation;
 using Ocim.Portal.Features.Territories;
@@ -112,6 +113,7 @@ public sealed class ActorPagesController : Controller
 
     /// <summary>The actors of the list's filter (same query string as /acteurs) as CSV for French Excel.</summary>
     [HttpGet("/acteurs.csv")]
+    [EnableRateLimiting(RateLimits.Heavy)]
     public async Task<IActionResult> Csv([FromServices] ExportActorsCsv export, CancellationToken cancellationToken)
     {
         var (filter, errors) = ActorFilter.Parse(Request.Query);
@@ -120,12 +122,13 @@ public sealed class ActorPagesController : Controller
             return FilterErrors(errors);
         }
 
-        await using var session = await export.OpenAsync(filter, SiteUrl(), cancellationToken);
+        await using var session = await export.OpenAsync(filter, SiteUrl(), IsCurrent, cancellationToken);
         return await StreamAsync(session, "text/csv; charset=utf-8", "csv", cancellationToken);
     }
 
     /// <summary>The located actors of the list's filter as GeoJSON (RFC 7946).</summary>
     [HttpGet("/acteurs.geojson")]
+    [EnableRateLimiting(RateLimits.Heavy)]
     public async Task<IActionResult> GeoJson([FromServices] ExportActorsGeoJson export, CancellationToken cancellationToken)
     {
         var (filter, errors) = ActorFilter.Parse(Request.Query);
@@ -134,7 +137,7 @@ public sealed class ActorPagesController : Controller
             return FilterErrors(errors);
         }
 
-        await using var session = await export.OpenAsync(filter, SiteUrl(), cancellationToken);
+        await using var session = await export.OpenAsync(filter, SiteUrl(), IsCurrent, cancellationToken);
         return await StreamAsync(session, "application/geo+json; charset=utf-8", "geojson", cancellationToken);
     }
 
@@ -146,7 +149,7 @@ public sealed class ActorPagesController : Controller
         headers.CacheControl = "public, no-cache";
         headers.Vary = HeaderNames.AcceptEncoding;
         headers.Link = $"<{ActorDataLicence.LicenceUrl}>; rel=\"license\"";
-        if (EntityTags.Matches(Request.Headers.IfNoneMatch, session.ETag))
+        if (session.NotModified)
         {
             return StatusCode(StatusCodes.Status304NotModified);
         }
@@ -154,9 +157,12 @@ public sealed class ActorPagesController : Controller
         var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = $"acteurs-csti-ocim-{date}.{extension}" }.ToString();
         Response.ContentType = contentType;
+        Response.ContentLength = session.Length;
         await session.WriteToAsync(Response.Body, cancellationToken);
         return new EmptyResult();
     }
+
+    private bool IsCurrent(string etag) => EntityTags.Matches(Request.Headers.IfNoneMatch, etag);
 
     private static ContentResult FilterErrors(IReadOnlyList<string> errors) => new()
     {

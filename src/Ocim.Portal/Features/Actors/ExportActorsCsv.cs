@@ -19,33 +19,56 @@ public static class ActorDataLicence
 }
 
 /// <summary>
-/// An export opened on one consistent snapshot of the data: the ETag is computed from the data version read in the
-/// same read-only, repeatable-read transaction that then streams the rows, so the ETag always describes the body.
-/// Shared by the CSV and GeoJSON exports.
+/// An export read on one consistent snapshot of the data, then served from a spool: the ETag is computed from the data
+/// version read in the same read-only, repeatable-read transaction that reads the rows, so the ETag always describes
+/// the body. The rows are written to a temporary file (deleted on close) under a time cap, and the transaction and
+/// its connection are given back before the first byte goes to the client: a slow reader holds a file, never a
+/// database connection or a snapshot (docs/decisions/0030-bounded-exports-and-white-zones.md). Shared by the CSV and
+/// GeoJSON exports.
 /// </summary>
 public sealed class ActorExport : IAsyncDisposable
 {
-    private readonly NpgsqlConnection connection;
-    private readonly NpgsqlTransaction transaction;
-    private readonly Func<NpgsqlConnection, NpgsqlTransaction, Stream, CancellationToken, Task> write;
+    /// <summary>
+    /// The database part of an export (snapshot, query, spooling) is cancelled after this long: about 9 s per 100,000
+    /// rows were measured at 1M actors on a loaded 2-core machine, so the whole inventory fits, and nothing runs for ever.
+    /// </summary>
+    public static readonly TimeSpan DatabaseTimeCap = TimeSpan.FromSeconds(120);
 
-    private ActorExport(NpgsqlConnection connection, NpgsqlTransaction transaction, string etag, Func<NpgsqlConnection, NpgsqlTransaction, Stream, CancellationToken, Task> write)
+    private readonly FileStream? spool;
+
+    private ActorExport(string etag, FileStream? spool)
     {
-        this.connection = connection;
-        this.transaction = transaction;
         ETag = etag;
-        this.write = write;
+        this.spool = spool;
     }
 
     /// <summary>A strong ETag (quoted): format, data version, and a hash of the filter and the site address.</summary>
     public string ETag { get; }
 
-    public Task WriteToAsync(Stream output, CancellationToken cancellationToken) => write(connection, transaction, output, cancellationToken);
+    /// <summary>True when the client's copy (If-None-Match) is current: nothing was read, there is no body.</summary>
+    public bool NotModified => spool is null;
+
+    /// <summary>The body's length in bytes (0 when not modified).</summary>
+    public long Length => spool?.Length ?? 0;
+
+    /// <summary>Copies the spooled body to the client, at the client's pace; no database resource is held by then.</summary>
+    public async Task WriteToAsync(Stream output, CancellationToken cancellationToken)
+    {
+        if (spool is null)
+        {
+            return;
+        }
+
+        spool.Position = 0;
+        await spool.CopyToAsync(output, 64 * 1024, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
-        await transaction.DisposeAsync();
-        await connection.DisposeAsync();
+        if (spool is not null)
+        {
+            await spool.DisposeAsync();
+        }
     }
 
     internal static async Task<ActorExport> OpenAsync(
@@ -53,25 +76,41 @@ public sealed class ActorExport : IAsyncDisposable
         string format,
         ActorFilter filter,
         string siteUrl,
+        Func<string, bool> isCurrent,
         Func<NpgsqlConnection, NpgsqlTransaction, Stream, CancellationToken, Task> write,
         CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        using var cap = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cap.CancelAfter(DatabaseTimeCap);
+        var token = cap.Token;
+        await using var connection = await dataSource.OpenConnectionAsync(token);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, token);
+        await connection.ExecuteAsync(new CommandDefinition(
+            FormattableString.Invariant($"set transaction read only; set local statement_timeout = {(int)DatabaseTimeCap.TotalMilliseconds}"),
+            transaction: transaction, cancellationToken: token));
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select version from data_version where name = 'actors'", transaction: transaction, cancellationToken: token));
+
+        // The canonical query string, so that equivalent filters share an ETag; the site address is in the rows.
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(filter.ToQueryString() + "\n" + siteUrl));
+        var etag = FormattableString.Invariant($"\"{format}-{version}-{Convert.ToHexStringLower(hash.AsSpan(0, 8))}\"");
+        if (isCurrent(etag))
+        {
+            return new ActorExport(etag, null);
+        }
+
+        var spool = new FileStream(
+            Path.Combine(Path.GetTempPath(), "ocim-export-" + Guid.NewGuid().ToString("N") + "." + format),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
         try
         {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("set transaction read only", transaction: transaction, cancellationToken: cancellationToken));
-            var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "select version from data_version where name = 'actors'", transaction: transaction, cancellationToken: cancellationToken));
-
-            // The canonical query string, so that equivalent filters share an ETag; the site address is in the rows.
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(filter.ToQueryString() + "\n" + siteUrl));
-            var etag = FormattableString.Invariant($"\"{format}-{version}-{Convert.ToHexStringLower(hash.AsSpan(0, 8))}\"");
-            return new ActorExport(connection, transaction, etag, write);
+            await write(connection, transaction, spool, token);
+            await transaction.CommitAsync(token);
+            return new ActorExport(etag, spool);
         }
         catch
         {
-            await connection.DisposeAsync();
+            await spool.DisposeAsync();
             throw;
         }
     }
@@ -80,7 +119,7 @@ public sealed class ActorExport : IAsyncDisposable
 /// <summary>
 /// The actors of a filter as CSV for French Excel (docs/exports.md): UTF-8 with BOM, <c>;</c>, CRLF, RFC 4180
 /// quoting, French headers, decimal comma, dates dd/MM/yyyy; text cells that a spreadsheet would take for a formula
-/// get a leading apostrophe (OWASP CSV injection). Rows are streamed as they are read, never held in memory.
+/// get a leading apostrophe (OWASP CSV injection). Rows are written to the export's spool as they are read, never held in memory.
 /// </summary>
 public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
 {
@@ -97,8 +136,8 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
-    public Task<ActorExport> OpenAsync(ActorFilter filter, string siteUrl, CancellationToken cancellationToken) =>
-        ActorExport.OpenAsync(dataSource, "csv", filter, siteUrl,
+    public Task<ActorExport> OpenAsync(ActorFilter filter, string siteUrl, Func<string, bool> isCurrent, CancellationToken cancellationToken) =>
+        ActorExport.OpenAsync(dataSource, "csv", filter, siteUrl, isCurrent,
             (connection, transaction, output, token) => WriteAsync(connection, transaction, filter, siteUrl, output, token),
             cancellationToken);
 
@@ -117,26 +156,27 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
 
         await WriteLineAsync(writer, line, cancellationToken);
 
+        // The vocabularies' labels are read once (a few dozen rows) and applied here: a label function called three
+        // times per row cost more than the rest of the export. The territories' and family's names are scalar
+        // subqueries on their primary keys: the radius filter is estimated at one row, and joins planned for one row
+        // became nested loops over whole tables (4.3 s for 18,867 rows); a key lookup costs the same whatever the plan.
+        var labels = await VocabularyLabels.ReadAsync(connection, transaction, cancellationToken);
         var rows = connection.QueryUnbufferedAsync<CsvRow>($"""
-            select a.id, a.name, a.acronym, a.circle, f.name as family_name,
-                   array_to_string(actor_vocabulary_labels('action', a.action_types), ', ') as action_types,
-                   array_to_string(actor_vocabulary_labels('theme', a.themes), ', ') as themes,
-                   array_to_string(actor_vocabulary_labels('audience', a.audiences), ', ') as audiences,
+            select a.id, a.name, a.acronym, a.circle,
+                   (select f.name from actor_family f where f.id = a.family_id) as family_name,
+                   a.action_types, a.themes, a.audiences,
                    a.short_description, a.long_description, a.address, a.postal_code,
-                   a.commune_code, c.name as commune_name, a.epci_siren, e.name as epci_name,
-                   a.department_code, d.name as department_name, a.region_code, r.name as region_name,
+                   a.commune_code, (select c.name from commune c where c.code = a.commune_code) as commune_name,
+                   a.epci_siren, (select e.name from epci e where e.siren = a.epci_siren) as epci_name,
+                   a.department_code, (select d.name from department d where d.code = a.department_code) as department_name,
+                   a.region_code, (select r.name from region r where r.code = a.region_code) as region_name,
                    a.longitude, a.latitude, a.location_approximate, a.website, a.email, a.phone,
                    array_to_string(a.social_links, ' ') as social_links, a.offer_trainings, a.offer_tourism, a.offer_resources,
                    a.siret, a.rna, a.uai, a.museofile, a.source, a.verified_at, a.verified_by, a.updated_at
             from actor a
-            join actor_family f on f.id = a.family_id
-            left join commune c on c.code = a.commune_code
-            left join epci e on e.siren = a.epci_siren
-            left join department d on d.code = a.department_code
-            left join region r on r.code = a.region_code
             where {sql.Where}
             order by a.sort_name collate french, a.id
-            """, sql.Parameters, transaction, commandTimeout: 300);
+            """, sql.Parameters, transaction, commandTimeout: (int)ActorExport.DatabaseTimeCap.TotalSeconds);
 
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
@@ -145,9 +185,9 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
             Cell(line, row.Acronym);
             Number(line, row.Circle.ToString(CultureInfo.InvariantCulture));
             Cell(line, row.FamilyName);
-            Cell(line, row.ActionTypes);
-            Cell(line, row.Themes);
-            Cell(line, row.Audiences);
+            Cell(line, labels.Join("action", row.ActionTypes));
+            Cell(line, labels.Join("theme", row.Themes));
+            Cell(line, labels.Join("audience", row.Audiences));
             Cell(line, row.ShortDescription);
             Cell(line, row.LongDescription);
             Cell(line, row.Address);
@@ -244,9 +284,9 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
         public string? Acronym { get; init; }
         public short Circle { get; init; }
         public string FamilyName { get; init; } = string.Empty;
-        public string? ActionTypes { get; init; }
-        public string? Themes { get; init; }
-        public string? Audiences { get; init; }
+        public string[]? ActionTypes { get; init; }
+        public string[]? Themes { get; init; }
+        public string[]? Audiences { get; init; }
         public string? ShortDescription { get; init; }
         public string? LongDescription { get; init; }
         public string? Address { get; init; }
@@ -277,5 +317,39 @@ public sealed class ExportActorsCsv(NpgsqlDataSource dataSource)
         public DateTime? VerifiedAt { get; init; }
         public string? VerifiedBy { get; init; }
         public DateTime UpdatedAt { get; init; }
+    }
+}
+
+/// <summary>
+/// The vocabularies' labels (actor_vocabulary), read once per export: slugs become labels in the vocabulary's order,
+/// unknown slugs are kept as they are and come last in their own order, as actor_vocabulary_labels (005) does.
+/// </summary>
+internal sealed class VocabularyLabels
+{
+    private readonly Dictionary<(string Kind, string Slug), (string Label, int Order)> labels;
+
+    private VocabularyLabels(Dictionary<(string Kind, string Slug), (string Label, int Order)> labels) => this.labels = labels;
+
+    public static async Task<VocabularyLabels> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string Kind, string Slug, string Label, int SortOrder)>(new CommandDefinition(
+            "select kind, slug, label, sort_order from actor_vocabulary", transaction: transaction, cancellationToken: cancellationToken));
+        return new VocabularyLabels(rows.ToDictionary(r => (r.Kind, r.Slug), r => (r.Label, r.SortOrder)));
+    }
+
+    /// <summary>The labels of <paramref name="slugs"/>, comma-separated.</summary>
+    public string Join(string kind, string[]? slugs)
+    {
+        if (slugs is null || slugs.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        return string.Join(", ", slugs
+            .Select((slug, n) => labels.TryGetValue((kind, slug), out var known) ? (known.Label, Order: (int?)known.Order, n) : (Label: slug, Order: null, n))
+            .OrderBy(x => x.Order is null)
+            .ThenBy(x => x.Order)
+            .ThenBy(x => x.n)
+            .Select(x => x.Label));
     }
 }

@@ -17,8 +17,8 @@ public sealed class ExportActorsGeoJson(NpgsqlDataSource dataSource)
     // Readable accents in the foreign members; JSON-special characters are still escaped.
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
-    public Task<ActorExport> OpenAsync(ActorFilter filter, string siteUrl, CancellationToken cancellationToken) =>
-        ActorExport.OpenAsync(dataSource, "geojson", filter, siteUrl,
+    public Task<ActorExport> OpenAsync(ActorFilter filter, string siteUrl, Func<string, bool> isCurrent, CancellationToken cancellationToken) =>
+        ActorExport.OpenAsync(dataSource, "geojson", filter, siteUrl, isCurrent,
             (connection, transaction, output, token) => WriteAsync(connection, transaction, filter, siteUrl, output, token),
             cancellationToken);
 
@@ -28,6 +28,8 @@ public sealed class ExportActorsGeoJson(NpgsqlDataSource dataSource)
         // The page address is /acteurs/{id}: permanent (it redirects to the current /acteurs/{id}-{slug}), and it
         // keeps the slug rules in one place (ActorLinks) instead of a copy in SQL.
         sql.Parameters.Add("page_base", siteUrl + "/acteurs/");
+        // Names by key lookups rather than joins: a radius is estimated at one row, and joins planned for one row turn
+        // into nested loops over whole tables when the circle holds thousands (ExportActorsCsv).
         var features = connection.QueryUnbufferedAsync<string>($"""
             select json_build_object(
                        'type', 'Feature',
@@ -38,19 +40,17 @@ public sealed class ExportActorsGeoJson(NpgsqlDataSource dataSource)
                            'nom', a.name,
                            'sigle', a.acronym,
                            'cercle', a.circle,
-                           'famille', f.name,
-                           'commune', c.name,
+                           'famille', (select f.name from actor_family f where f.id = a.family_id),
+                           'commune', (select c.name from commune c where c.code = a.commune_code),
                            'code_commune', a.commune_code,
                            'code_departement', a.department_code,
                            'localisation_approchee', a.location_approximate,
                            'url', @page_base || a.id))::text
             from actor a
-            join actor_family f on f.id = a.family_id
-            left join commune c on c.code = a.commune_code
             where {sql.Where}
               and a.geom is not null
             order by a.id
-            """, sql.Parameters, transaction, commandTimeout: 300);
+            """, sql.Parameters, transaction, commandTimeout: (int)ActorExport.DatabaseTimeCap.TotalSeconds);
 
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 32 * 1024, leaveOpen: true);
         await writer.WriteAsync(

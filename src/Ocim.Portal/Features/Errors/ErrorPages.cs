@@ -80,8 +80,11 @@ public sealed class ErrorsController(NpgsqlDataSource dataSource) : Controller
 
     private ViewResult Render(int code)
     {
+        // A heavy request refused by its concurrency limits (Infrastructure/Http/RateLimits) says why, and keeps its Retry-After.
+        var heavy = HttpContext.Items[Infrastructure.Http.RateLimits.HeavyRejectionKey] as string;
         var page = code switch
         {
+            429 or 503 when heavy is not null => new ErrorPage(code, code == 429 ? "Trop de requêtes" : "Portail très sollicité", Infrastructure.Http.RateLimits.HeavyRejectionMessage(own: heavy == "client").Trim()),
             404 => new ErrorPage(404, "Page introuvable", "La page demandée n'existe pas ou a été déplacée. Vérifiez l'adresse, ou repartez de l'accueil."),
             400 => new ErrorPage(400, "Requête incorrecte", "La demande n'a pas pu être comprise. Revenez à la page précédente et réessayez."),
             403 => new ErrorPage(403, "Accès refusé", "Vous n'avez pas les droits nécessaires pour consulter cette page."),
@@ -99,7 +102,7 @@ public sealed class ErrorsController(NpgsqlDataSource dataSource) : Controller
         };
 
         Response.StatusCode = code;
-        if (code == 503)
+        if (code == 503 && heavy is null)
         {
             Response.Headers.RetryAfter = "30";
         }

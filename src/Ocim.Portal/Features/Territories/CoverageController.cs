@@ -1,11 +1,14 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Ocim.Portal.Features.Actors;
+using Ocim.Portal.Infrastructure.Http;
 
 namespace Ocim.Portal.Features.Territories;
 
 /// <summary>The white zones: one page (and its CSV) per territory and for the whole of France.</summary>
 [Route("territoires")]
+[EnableRateLimiting(RateLimits.Heavy)]
 public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutline drawOutline, ShowTerritory showTerritory, WhiteZoneCache cache, ListActorChoices listChoices) : Controller
 {
     public const int PageSize = 100;
@@ -58,13 +61,12 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
         var zones = await findWhiteZones.FindAsync(self?.Level, self?.Code, distanceKm!.Value, thematic, cancellationToken);
         if (csv)
         {
-            var all = zones.MatchingActors == 0
-                ? new Dictionary<string, double>()
-                : await findWhiteZones.NearestDistancesAsync(zones.White.Select(w => w.Code).ToList(), thematic, FindWhiteZones.CandidatesFor(zones.White.Count), cancellationToken);
+            // The CSV is the cached result as it is, distances included (FindWhiteZones.MeasuredCommunes): the
+            // page's cache is its cache, and it reads nothing more from the database.
             var name = self is null ? "france" : $"{self.Level.Segment()}-{self.Code}";
             Response.ContentType = "text/csv; charset=utf-8";
             Response.Headers.ContentDisposition = FormattableString.Invariant($"attachment; filename=\"zones-blanches-{name}-{zones.DistanceKm}km.csv\"");
-            await ExportWhiteZonesCsv.WriteAsync(Response.Body, zones, all, cancellationToken);
+            await ExportWhiteZonesCsv.WriteAsync(Response.Body, zones, zones.Distances, cancellationToken);
             return new EmptyResult();
         }
 
@@ -76,10 +78,15 @@ public sealed class CoverageController(FindWhiteZones findWhiteZones, DrawOutlin
             return Redirect(CoverageViewModel.Link(baseHref, thematic, zones.DistanceKm, last));
         }
 
+        // Pages past the measured communes (the less populated ones) measure their own 100, within a bounded budget.
         var shown = zones.White.Skip((page - 1) * PageSize).Take(PageSize).Select(w => w.Code).ToList();
-        var distances = zones.MatchingActors == 0
-            ? new Dictionary<string, double>()
-            : await findWhiteZones.NearestDistancesAsync(shown, thematic, FindWhiteZones.CandidatesFor(shown.Count), cancellationToken);
+        var unmeasured = (page - 1) * PageSize + shown.Count > FindWhiteZones.MeasuredCommunes && zones.MatchingActors != 0
+            ? shown.Where(c => !zones.Distances.ContainsKey(c)).ToList()
+            : [];
+        var distances = unmeasured.Count == 0
+            ? zones.Distances
+            : new[] { zones.Distances, await findWhiteZones.NearestDistancesAsync(unmeasured, thematic, FindWhiteZones.CandidatesFor(unmeasured.Count), cancellationToken) }
+                .SelectMany(d => d).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
         var (map, classes) = await MapAsync(self, zones, cancellationToken);
         return View("~/Features/Territories/Coverage.cshtml", new CoverageViewModel(self, territory?.Parents ?? [], thematic, zones.DistanceKm, [], zones, page, distances, map, classes, choices));
     }

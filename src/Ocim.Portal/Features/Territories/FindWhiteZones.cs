@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
@@ -24,6 +25,16 @@ public sealed record WhiteZones(
     IReadOnlyList<WhiteDepartment> Departments,
     long? MatchingActors = null)
 {
+    /// <summary>
+    /// Metres from the centre to the nearest matching actor, computed with the white zones for the
+    /// <see cref="FindWhiteZones.MeasuredCommunes"/> most populated white communes (when one lies within
+    /// <see cref="FindWhiteZones.NearestSearchKm"/> km). Page and CSV both read it: it is computed once per cache entry.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Distances { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>True when some white communes were left without a measured distance (more of them than the bound).</summary>
+    public bool DistancesBounded => White.Count > FindWhiteZones.MeasuredCommunes;
+
     public long WhitePopulation => White.Sum(w => (long)w.Population);
 
     public double PopulationShare => Population > 0 ? (double)WhitePopulation / Population : 0;
@@ -50,6 +61,13 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
 
     /// <summary>How far the distance to the nearest actor is looked for; beyond it the distance is left empty.</summary>
     public const int NearestSearchKm = 200;
+
+    /// <summary>
+    /// The nearest-actor distance is measured for at most this many white communes per result, the most populated
+    /// first: at 1 km nationwide about 27,000 communes are white, and measuring each of them cost seconds (21 s with
+    /// a word filter). The page and the CSV say so; the page measures the other communes it shows, 100 at a time.
+    /// </summary>
+    public const int MeasuredCommunes = 2_000;
 
     // Metropolitan communes: first the quick test of the cluster pyramid (CellTest, when the filter allows), behind a
     // materialised CTE so that the planner cannot run the actor probe first; then one NOT EXISTS per remaining commune.
@@ -90,6 +108,48 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
                floor((20037508.342789244 - ln(tan(radians(45 + st_y(c.centre) / 2))) * 6378137) / 40075016.68557849 * (8 << @z))::integer as cy
         """;
 
+    // The distance from each of @communes' centres to its nearest matching actor, among its @candidates nearest actors
+    // of any kind within @search_m: bounded whatever the filter ({1}, ActorFilterSql's WHERE).
+    private const string NearestAmongActors = """
+        select c.code,
+               (select min(n.metres) from (
+                    select st_distance(a.geom_l93, c.centre_l93) as metres, ({1}) as matches
+                    from actor a
+                    where st_dwithin(a.geom_l93, c.centre_l93, @search_m)
+                    order by a.geom_l93 <-> c.centre_l93 limit @candidates) n
+                where n.matches) as metres
+        from commune c where c.code = any(@communes) and c.department_code not like '97%'
+        union all
+        select c.code,
+               (select min(n.metres) from (
+                    select st_distance(a.geom::geography, c.centre::geography) as metres, ({1}) as matches
+                    from actor a
+                    where a.region_code = c.region_code and a.geom && st_expand(c.centre, @search_deg)
+                    order by a.geom <-> c.centre limit @candidates) n
+                where n.matches and n.metres <= @search_m)
+        from commune c where c.code = any(@communes) and c.department_code like '97%'
+        """;
+
+    // The same over the copy of the filter's actors (white_zone_actor): every row matches, so the nearest one is the
+    // answer; overseas a few nearest by degrees, measured on the spheroid (the nearest by degrees may not be nearest).
+    private const string NearestAmongCopy = """
+        select c.code,
+               (select st_distance(a.geom_l93, c.centre_l93)
+                from white_zone_actor a
+                where st_dwithin(a.geom_l93, c.centre_l93, @search_m)
+                order by a.geom_l93 <-> c.centre_l93 limit 1) as metres
+        from commune c where c.code = any(@communes) and c.department_code not like '97%'
+        union all
+        select c.code,
+               (select min(n.metres) from (
+                    select st_distance(a.geom::geography, c.centre::geography) as metres
+                    from white_zone_actor a
+                    where a.region_code = c.region_code and a.geom && st_expand(c.centre, @search_deg)
+                    order by a.geom <-> c.centre limit 20) n
+                where n.metres <= @search_m)
+        from commune c where c.code = any(@communes) and c.department_code like '97%'
+        """;
+
     private const string Totals = """
         select c.department_code as code, d.name, count(*)::int as communes, coalesce(sum(c.population), 0)::bigint as population
         from commune c join department d on d.code = c.department_code
@@ -100,15 +160,28 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
 
     public async Task<WhiteZones> FindAsync(TerritoryLevel? level, string? code, int distanceKm, ActorFilter thematic, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "select version from data_version where name = 'actors'", cancellationToken: cancellationToken));
+        long version;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "select version from data_version where name = 'actors'", cancellationToken: cancellationToken));
+        }
+
         var key = FormattableString.Invariant($"{level?.Segment() ?? "france"}/{code}|{distanceKm}|{thematic.ToQueryString()}|{version}");
         if (cache.TryGet(key, out var cached))
         {
             return cached;
         }
 
+        // Identical requests arriving together (a page and its CSV, a reload, three tabs) share one computation. It
+        // runs to its end even if the first asker leaves, bounded by its statements' timeouts: the next one reads the cache.
+        return await cache.ComputeOnceAsync(key, () => ComputeAsync(level, code, distanceKm, thematic, version, key)).WaitAsync(cancellationToken);
+    }
+
+    private async Task<WhiteZones> ComputeAsync(TerritoryLevel? level, string? code, int distanceKm, ActorFilter thematic, long version, string key)
+    {
+        var cancellationToken = CancellationToken.None;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var condition = TerritoryScope.CommuneCondition(level);
         var scan = ActorFilterSql.For(thematic);
         scan.Parameters.Add("territory", code ?? string.Empty);
@@ -129,24 +202,38 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
         // before finding one that does, or read the whole N-km box when none does: its actors' points are copied to a
         // small indexed table first, and the probes read that instead.
         var sql = Sql;
+        var nearestSql = NearestAmongActors;
         long? matching = null;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await NoJitAsync(connection, transaction, cancellationToken);
-        if (!thematic.IsEmpty)
+        if (!thematic.IsEmpty && TerritoryCountSql.ReadsAggregates(thematic))
         {
+            // Circle and family only: the counts kept by triggers say how many match, without reading an actor.
             var (countSql, countParameters) = TerritoryCountSql.For(TerritoryLevel.Region, thematic);
             matching = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 $"select coalesce(sum(x.actors), 0)::bigint from ({countSql}) x", countParameters, transaction, cancellationToken: cancellationToken));
             if (matching <= RareFilterActors)
             {
-                await connection.ExecuteAsync(new CommandDefinition($"""
-                    create temp table white_zone_actor on commit drop as
-                        select a.geom, a.geom_l93, a.region_code from actor a where {scan.Where} and a.geom is not null;
-                    create index on white_zone_actor using gist (geom_l93);
-                    create index on white_zone_actor using gist (geom);
-                    analyze white_zone_actor;
-                    """, scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+                await CopyAsync(connection, transaction, scan, cancellationToken);
                 sql = Sql.Replace("from actor a where {1}", "from white_zone_actor a where true", StringComparison.Ordinal);
+                nearestSql = NearestAmongCopy;
+            }
+        }
+        else if (!thematic.IsEmpty)
+        {
+            // A word or a vocabulary term: counting the matches would read the actors once, and copying them a second
+            // time (two scans of 24 s each at 1M actors with a word). The copy is made at once, stopping past the
+            // bound, and counted; beyond the bound it is dropped and the probes read the actor table (a broad filter).
+            var copied = await CopyAsync(connection, transaction, scan, cancellationToken);
+            if (copied <= RareFilterActors)
+            {
+                matching = copied;
+                sql = Sql.Replace("from actor a where {1}", "from white_zone_actor a where true", StringComparison.Ordinal);
+                nearestSql = NearestAmongCopy;
+            }
+            else
+            {
+                await connection.ExecuteAsync(new CommandDefinition("drop table white_zone_actor", transaction: transaction, cancellationToken: cancellationToken));
             }
         }
 
@@ -155,6 +242,30 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
             scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken)))
             .OrderByDescending(w => w.Population).ThenBy(w => w.Code, StringComparer.Ordinal)
             .ToList();
+
+        // The nearest matching actor of the most populated white communes, in the same snapshot. With the filter's
+        // actors copied, an exact nearest-neighbour search on the copy: one index descent per commune. Otherwise
+        // (no filter or a broad one) the commune's nearest actors of any kind, a bounded number, the first match kept.
+        var distances = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (matching != 0 && white.Count > 0)
+        {
+            var measured = white.Take(MeasuredCommunes).Select(w => w.Code).ToArray();
+            scan.Parameters.Add("communes", measured);
+            scan.Parameters.Add("search_m", NearestSearchKm * 1000.0);
+            scan.Parameters.Add("search_deg", NearestSearchKm / 100.0);
+            scan.Parameters.Add("candidates", CandidatesFor(measured.Length));
+            var rows = await connection.QueryAsync<(string Code, double? Metres)>(new CommandDefinition(
+                nearestSql.Replace("{1}", scan.Where, StringComparison.Ordinal),
+                scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+            foreach (var (commune, metres) in rows)
+            {
+                if (metres is { } m)
+                {
+                    distances[commune] = m;
+                }
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
         var totals = await connection.QueryAsync<(string Code, string Name, int Communes, long Population)>(new CommandDefinition(
             Totals.Replace("{0}", condition, StringComparison.Ordinal), new { territory = code ?? string.Empty }, cancellationToken: cancellationToken));
@@ -168,9 +279,36 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
                 return new WhiteDepartment(t.Code, t.Name, t.Communes, w.Count, t.Population, w.Population);
             })
             .ToList();
-        var result = new WhiteZones(distanceKm, version, departments.Sum(d => d.Communes), departments.Sum(d => d.Population), white, departments, matching);
+        var result = new WhiteZones(distanceKm, version, departments.Sum(d => d.Communes), departments.Sum(d => d.Population), white, departments, matching) { Distances = distances };
         cache.Set(key, result);
         return result;
+    }
+
+    /// <summary>
+    /// Copies the points of at most <see cref="RareFilterActors"/> + 1 actors of the filter to white_zone_actor
+    /// (dropped at commit), indexed; returns how many were copied.
+    /// </summary>
+    private static async Task<long> CopyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ActorFilterSql scan, CancellationToken cancellationToken)
+    {
+        scan.Parameters.Add("copy_limit", RareFilterActors + 1);
+#pragma warning disable CA2100 // ActorFilterSql's WHERE: constant fragments, every value a parameter.
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            create temp table white_zone_actor on commit drop as
+                select a.geom, a.geom_l93, a.region_code from actor a where {scan.Where} and a.geom is not null limit @copy_limit;
+            """, scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+#pragma warning restore CA2100
+        var copied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select count(*) from white_zone_actor", transaction: transaction, cancellationToken: cancellationToken));
+        if (copied <= RareFilterActors)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                create index on white_zone_actor using gist (geom_l93);
+                create index on white_zone_actor using gist (geom);
+                analyze white_zone_actor;
+                """, transaction: transaction, cancellationToken: cancellationToken));
+        }
+
+        return copied;
     }
 
     /// <summary>
@@ -196,25 +334,8 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await NoJitAsync(connection, transaction, cancellationToken);
 #pragma warning disable CA2100 // Constant fragments of this class and ActorFilterSql's WHERE; every value is a parameter.
-        var rows = await connection.QueryAsync<(string Code, double? Metres)>(new CommandDefinition($"""
-            select c.code,
-                   (select min(n.metres) from (
-                        select st_distance(a.geom_l93, c.centre_l93) as metres, ({scan.Where}) as matches
-                        from actor a
-                        where st_dwithin(a.geom_l93, c.centre_l93, @search_m)
-                        order by a.geom_l93 <-> c.centre_l93 limit @candidates) n
-                    where n.matches) as metres
-            from commune c where c.code = any(@communes) and c.department_code not like '97%'
-            union all
-            select c.code,
-                   (select min(n.metres) from (
-                        select st_distance(a.geom::geography, c.centre::geography) as metres, ({scan.Where}) as matches
-                        from actor a
-                        where a.region_code = c.region_code and a.geom && st_expand(c.centre, @search_deg)
-                        order by a.geom <-> c.centre limit @candidates) n
-                    where n.matches and n.metres <= @search_m)
-            from commune c where c.code = any(@communes) and c.department_code like '97%'
-            """, scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(string Code, double? Metres)>(new CommandDefinition(
+            NearestAmongActors.Replace("{1}", scan.Where, StringComparison.Ordinal), scan.Parameters, transaction, commandTimeout: 120, cancellationToken: cancellationToken));
 #pragma warning restore CA2100
         await transaction.CommitAsync(cancellationToken);
         return rows.Where(r => r.Metres is not null).ToDictionary(r => r.Code, r => r.Metres!.Value, StringComparer.Ordinal);
@@ -264,11 +385,56 @@ public sealed class FindWhiteZones(NpgsqlDataSource dataSource, WhiteZoneCache c
 public sealed class WhiteZoneCache : IDisposable
 {
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = 200_000 });
+    private readonly ConcurrentDictionary<string, Task<WhiteZones>> running = new(StringComparer.Ordinal);
+    private long computed;
+
+    /// <summary>How many white-zone results were computed (not read from the cache) since the start: work, counted.</summary>
+    public long Computed => Interlocked.Read(ref computed);
 
     public bool TryGet(string key, out WhiteZones value) => cache.TryGetValue(key, out value!);
 
+    /// <summary>
+    /// The computation of <paramref name="key"/> already running, or a new one: concurrent identical requests wait
+    /// for the same result instead of each computing it (the cache then holds it).
+    /// </summary>
+    public Task<WhiteZones> ComputeOnceAsync(string key, Func<Task<WhiteZones>> compute)
+    {
+        var mine = new TaskCompletionSource<WhiteZones>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = running.GetOrAdd(key, mine.Task);
+        if (task != mine.Task)
+        {
+            return task;
+        }
+
+        _ = RunAsync();
+        return task;
+
+        async Task RunAsync()
+        {
+            try
+            {
+                if (TryGet(key, out var cached))
+                {
+                    mine.SetResult(cached);
+                    return;
+                }
+
+                Interlocked.Increment(ref computed);
+                mine.SetResult(await compute());
+            }
+            catch (Exception e)
+            {
+                mine.SetException(e);
+            }
+            finally
+            {
+                running.TryRemove(new KeyValuePair<string, Task<WhiteZones>>(key, mine.Task));
+            }
+        }
+    }
+
     public void Set(string key, WhiteZones value) =>
-        cache.Set(key, value, new MemoryCacheEntryOptions { Size = 100 + value.White.Count + value.Departments.Count, SlidingExpiration = TimeSpan.FromHours(1) });
+        cache.Set(key, value, new MemoryCacheEntryOptions { Size = 100 + value.White.Count + value.Departments.Count + value.Distances.Count, SlidingExpiration = TimeSpan.FromHours(1) });
 
     /// <summary>
     /// The departments' outlines of the nationwide page: simplifying them costs about 0.3 s and they only change when
