@@ -171,6 +171,25 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
                 order by {orderBy} limit @limit offset @offset
                 """;
         }
+        else if (sort == ActorSort.Distance)
+        {
+            // The spatial index gives the nearest first only when it orders by distance alone (the id that breaks
+            // ties kept PostgreSQL sorting every actor of a 500 km radius: a French 503 at 1M actors). So the index
+            // finds the distance of the page's last actor, then the actors within it are sorted by distance and id:
+            // the same page, ties included (the margin of a millimetre only adds rows that sort after it). The last
+            // page may be short: its edge is the last actor (a capped total is below the true one).
+            parameters.Add("edge", Math.Min(offset + limit, total) - 1);
+            matches = $"""
+                select a.id from actor a
+                where {sql.Where}
+                  and st_dwithin(a.geom_l93, st_transform({sql.Centre}, 2154),
+                                 (select e.distance + 0.001 from (select a.geom_l93 <-> st_transform({sql.Centre}, 2154) as distance
+                                                                   from actor a where {sql.Where}
+                                                                   order by a.geom_l93 <-> st_transform({sql.Centre}, 2154)
+                                                                   offset @edge limit 1) e))
+                order by {orderBy} limit @limit offset @offset
+                """;
+        }
 
         // The page's ids first, from the indexes alone when they can (actor_sort_name_idx includes the status), then
         // their details: joining family and commune before the offset would join every skipped row.
