@@ -7,14 +7,5 @@ alter table actor add column search_name text generated always as (portal_normal
 drop index if exists actor_name_trgm_idx;
 create index actor_search_name_trgm_idx on actor using gin (search_name gin_trgm_ops);
 
--- Whether a word is a French stop word (« de », « la »): such a word counts as found. Declared immutable (like
--- portal_normalise, it pins its configuration) so that the planner folds it for the search's words, which are
--- parameters of the statement: the word's condition then reduces to its indexable part (a stable test left inside
--- the OR made the whole condition a filter, read row by row).
-create function portal_is_stop_word(word text) returns boolean
-language sql immutable parallel safe strict as $$
-    select numnode(plainto_tsquery('public.french_unaccent'::regconfig, word)) = 0
-$$;
-
 -- The new column has no statistics yet: the planner needs them to weigh the trigram index against the others.
 analyze actor;

@@ -79,12 +79,12 @@ public sealed class ActorFilterSql
                 // « saint denis »): the place index holds each commune's words (016_places.sql).
                 // Every branch of the OR can use an index (the full text, the stored name key's trigrams, the
                 // commune codes as an array computed once), so that PostgreSQL combines bitmaps instead of testing
-                // each actor; the stop-word test folds to a constant when the statement is planned
-                // (019_search_name.sql, docs/decisions/0029).
+                // each actor (a sub-plan in the OR made it a filter read row by row); the stop-word test is
+                // immutable and folds to a constant when the statement is planned (docs/decisions/0029).
                 var inCommune = $"a.commune_code = any(array(select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key({word})]))";
                 conditions.Add(words[i].Length >= 4
                     ? $"(a.search @@ plainto_tsquery('french_unaccent', {word}) or portal_normalise({word}) <% a.search_name or {inCommune})"
-                    : $"(portal_is_stop_word({word}) or a.search @@ plainto_tsquery('french_unaccent', {word}) or {inCommune})");
+                    : $"(numnode(plainto_tsquery('french_unaccent', {word})) = 0 or a.search @@ plainto_tsquery('french_unaccent', {word}) or {inCommune})");
             }
         }
 

@@ -103,9 +103,25 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
         // and family conditions; each figure then applies the conditions it needs (at most 3 × families cells).
         // The cells count at most CountCap + 1 actors (ActorFilterSql.CountCells): past the cap, the facets are not
         // known and the total is « plus de 10 000 », counted again under the circle and family conditions if any.
-        var (cellsSql, cellsParameters) = ActorFilterSql.CountCells(filter, CountCap + 1);
-        var cells = (await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count)>(
-            new CommandDefinition(cellsSql, cellsParameters, cancellationToken: cancellationToken))).ToList();
+        // A text search sorted otherwise than by distance reads its matches once: the same pass counts them and sorts
+        // them for the page (CountedPageSql), instead of reading up to 10,001 actors twice.
+        List<(short Circle, string Slug, string Name, int SortOrder, long Count)> cells;
+        long[]? countedPage = null;
+        if (filter.Text is not null && sort != ActorSort.Distance)
+        {
+            var (countedSql, countedParameters) = CountedPageSql(filter, sort, (long)(page - 1) * pageSize, pageSize);
+            var rows = (await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count, long[] Page)>(
+                new CommandDefinition(countedSql, countedParameters, cancellationToken: cancellationToken))).ToList();
+            cells = [.. rows.Select(c => (c.Circle, c.Slug, c.Name, c.SortOrder, c.Count))];
+            countedPage = rows.Count > 0 ? rows[0].Page : [];
+        }
+        else
+        {
+            var (cellsSql, cellsParameters) = ActorFilterSql.CountCells(filter, CountCap + 1);
+            cells = [.. await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count)>(
+                new CommandDefinition(cellsSql, cellsParameters, cancellationToken: cancellationToken))];
+        }
+
         var cellsCapped = cells.Sum(c => c.Count) > CountCap && !ActorFilterSql.ReadsCounts(filter);
 
         bool CircleMatches(short circle) => filter.Circles.Count == 0 || filter.Circles.Contains(circle);
@@ -144,7 +160,7 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
         // actors walks 20 index entries, not a million); the rows are then put back in order. A capped list has no
         // known end: it is read forwards.
         long limit = pageSize;
-        var backwards = sort == ActorSort.Name && !capped && offset > total / 2 && offset < total;
+        var backwards = sort == ActorSort.Name && filter.Text is null && !capped && offset > total / 2 && offset < total;
         if (backwards)
         {
             var end = Math.Min(total, offset + pageSize);
@@ -162,7 +178,14 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
         // every non-matching actor (the matches of « musée » sit together under M, 145,000 names in at 1M actors).
         // The distance order walks the spatial index, whose neighbours the text does not cluster.
         var matches = $"select a.id from actor a where {sql.Where} order by {orderBy} limit @limit offset @offset";
-        if (filter.Text is not null && sort != ActorSort.Distance)
+        if (countedPage is not null && !(capped && (filter.Circles.Count > 0 || filter.Families.Count > 0)))
+        {
+            // Sorted by the counting pass (past the cap with a circle or family, its sample of the text's matches
+            // may hold too few of them: the page is then read from the filter's own first matches, below).
+            parameters.Add("ids", countedPage);
+            matches = "select u.id from unnest(@ids::bigint[]) with ordinality u(id, n) order by u.n";
+        }
+        else if (filter.Text is not null && sort != ActorSort.Distance)
         {
             parameters.Add("candidates", CountCap + 1);
             matches = $"""
@@ -212,5 +235,41 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
         }
 
         return new ActorSearchResult(items, total, page, pageSize, sort, circles, families, capped);
+    }
+
+    /// <summary>
+    /// A text search's counts per (circle, family) and, in the same pass, the ids of its page: the first CountCap + 1
+    /// matches of the text (circle and family left out, as for the facets) are read once, counted, then those of the
+    /// chosen circles and families are sorted (docs/decisions/0029).
+    /// </summary>
+    private static (string Sql, DynamicParameters Parameters) CountedPageSql(ActorFilter filter, ActorSort sort, long offset, int limit)
+    {
+        var scan = ActorFilterSql.For(filter, ActorFilterDimension.Circle | ActorFilterDimension.Family);
+        var parameters = scan.Parameters;
+        parameters.Add("count_cap", CountCap + 1);
+        parameters.Add("page_circles", filter.Circles.Select(c => (short)c).ToArray());
+        parameters.Add("page_families", filter.Families.ToArray());
+        parameters.Add("page_limit", limit);
+        parameters.Add("page_offset", offset);
+        var orderBy = sort switch
+        {
+            ActorSort.Relevance => "p.relevance desc, p.name collate french, p.id",
+            ActorSort.Updated => "p.updated_at desc, p.id",
+            _ => "p.sort_name collate french, p.id",
+        };
+        return ($"""
+            with matches as materialized (
+                select a.id, a.circle, a.family_id, a.name, a.sort_name, a.updated_at, {(sort == ActorSort.Relevance ? scan.Relevance : "0::real")} as relevance
+                from actor a
+                where {scan.Where}
+                limit @count_cap)
+            select m.circle, f.slug, f.name, f.sort_order, count(*) as count,
+                   array(select p.id from matches p
+                         where (cardinality(@page_circles) = 0 or p.circle = any(@page_circles))
+                           and (cardinality(@page_families) = 0 or p.family_id in (select g.id from actor_family g where g.slug = any(@page_families)))
+                         order by {orderBy} limit @page_limit offset @page_offset) as page
+            from matches m join actor_family f on f.id = m.family_id
+            group by m.circle, f.slug, f.name, f.sort_order
+            """, parameters);
     }
 }
