@@ -110,8 +110,14 @@ public sealed class SearchActors(NpgsqlDataSource dataSource)
         if (filter.Text is not null && sort != ActorSort.Distance)
         {
             var (countedSql, countedParameters) = CountedPageSql(filter, sort, (long)(page - 1) * pageSize, pageSize);
+            // Every word's condition is answered by the indexes; but with a LIMIT of 10,001 over an estimated 177,000
+            // matches, PostgreSQL prefers to read the table from its start, testing each actor (at 1M actors, 55,000
+            // of them for « musée »: 2.3 s against 0.7 s for the bitmaps, on the same busy machine).
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition("set local enable_seqscan = off", transaction: transaction, cancellationToken: cancellationToken));
             var rows = (await connection.QueryAsync<(short Circle, string Slug, string Name, int SortOrder, long Count, long[] Page)>(
-                new CommandDefinition(countedSql, countedParameters, cancellationToken: cancellationToken))).ToList();
+                new CommandDefinition(countedSql, countedParameters, transaction, cancellationToken: cancellationToken))).ToList();
+            await transaction.CommitAsync(cancellationToken);
             cells = [.. rows.Select(c => (c.Circle, c.Slug, c.Name, c.SortOrder, c.Count))];
             countedPage = rows.Count > 0 ? rows[0].Page : [];
         }
