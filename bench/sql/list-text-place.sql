@@ -1,29 +1,41 @@
 -- /acteurs?q=W&commune=C (after "W Commune" was read as a place; sorted by relevance, page 1): the statements
 -- SearchActors then ListActorChoices run, with the text condition (ActorFilterSql: each word, or a word of the
--- actor's commune name) and the commune.
+-- actor's commune name, every branch from an index) and the commune; one pass reads at most 10,001 matches, counts
+-- them and ranks them for the page (docs/decisions/0029-bounded-text-search.md).
 \set i random(1, 1000000000)
+begin;
+set local enable_seqscan = off;
+with matches as materialized (
+    select a.id, a.circle, a.family_id, a.name, a.sort_name, a.updated_at,
+           (ts_rank_cd(a.search, websearch_to_tsquery('french_unaccent', bench.text_place_word(:i)))
+            + word_similarity(portal_normalise(bench.text_place_word(:i)), a.search_name)) as relevance
+    from actor a
+    where a.status = any('{published}'::text[])
+      and (a.search @@ plainto_tsquery('french_unaccent', bench.text_place_word(:i))
+           or portal_normalise(bench.text_place_word(:i)) <% a.search_name
+           or a.commune_code = any(array(select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key(bench.text_place_word(:i))])))
+      and a.commune_code = bench.text_place_commune(:i)
+    limit 10001)
+select m.circle, f.slug, f.name, f.sort_order, count(*) as count,
+       array(select p.id from matches p
+             where (cardinality('{}'::smallint[]) = 0 or p.circle = any('{}'::smallint[]))
+               and (cardinality('{}'::text[]) = 0 or p.family_id in (select g.id from actor_family g where g.slug = any('{}'::text[])))
+             order by p.relevance desc, p.name collate french, p.id limit 20 offset 0) as page
+from matches m join actor_family f on f.id = m.family_id
+group by m.circle, f.slug, f.name, f.sort_order;
+commit;
+-- The page's details, for the ids of the first row's page (a fixed set of 20 ids stands for them here).
+with page as materialized (
+    select u.id, row_number() over () as position
+    from (select u.id from unnest((select array_agg(id) from (select id from actor order by id limit 20) s)) with ordinality u(id, n) order by u.n) u
+)
 select a.id, a.name, a.acronym, a.circle, f.name as family_name, c.name as commune_name, a.department_code,
        a.short_description, a.updated_at, null::double precision as distance_metres
-from actor a
+from page p
+join actor a on a.id = p.id
 join actor_family f on f.id = a.family_id
 left join commune c on c.code = a.commune_code
-where a.status = any('{published}'::text[])
-  and (a.search @@ plainto_tsquery('french_unaccent', bench.text_place_word(:i))
-       or portal_normalise(bench.text_place_word(:i)) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, ''))
-       or a.commune_code in (select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key(bench.text_place_word(:i))]))
-  and a.commune_code = bench.text_place_commune(:i)
-order by (ts_rank_cd(a.search, websearch_to_tsquery('french_unaccent', bench.text_place_word(:i)))
-          + word_similarity(portal_normalise(bench.text_place_word(:i)), portal_normalise(a.name || ' ' || coalesce(a.acronym, '')))) desc,
-         a.name collate french, a.id
-limit 20 offset 0;
-select a.circle, f.slug, f.name, f.sort_order, count(*)
-from actor a join actor_family f on f.id = a.family_id
-where a.status = any('{published}'::text[])
-  and (a.search @@ plainto_tsquery('french_unaccent', bench.text_place_word(:i))
-       or portal_normalise(bench.text_place_word(:i)) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, ''))
-       or a.commune_code in (select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key(bench.text_place_word(:i))]))
-  and a.commune_code = bench.text_place_commune(:i)
-group by a.circle, f.slug, f.name, f.sort_order;
+order by p.position;
 select p.kind, p.code, p.name, p.label, p.context, p.lon, p.lat, p.bbox, p.population
 from place p join unnest('{commune}'::text[], array[bench.text_place_commune(:i)]) as w(kind, code) on w.kind = p.kind and w.code = p.code;
 select slug as value, name as label from actor_family order by sort_order, name;

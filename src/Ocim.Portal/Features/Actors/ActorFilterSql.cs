@@ -18,8 +18,8 @@ public enum ActorFilterDimension
 /// </summary>
 public sealed class ActorFilterSql
 {
-    // Lambert-93 distorts distances by less than 0.3 % over metropolitan France: a slightly wider radius in
-    // Lambert-93 uses the spatial index, then the exact test on the spheroid decides.
+    // Lambert-93 distorts distances by less than 0.3 % over metropolitan France: the box of a slightly wider radius
+    // in Lambert-93 uses the spatial index, then the exact test on the spheroid decides.
     private const double Lambert93Slack = 1.01;
 
     private ActorFilterSql(string where, DynamicParameters parameters, string? centre, string? textQuery)
@@ -47,7 +47,7 @@ public sealed class ActorFilterSql
     /// <summary>Relevance of the text search (full text rank plus name similarity), or null.</summary>
     public string? Relevance => TextQuery is null
         ? null
-        : $"(ts_rank_cd(a.search, {TextQuery}) + word_similarity(portal_normalise(@text), portal_normalise(a.name || ' ' || coalesce(a.acronym, ''))))";
+        : $"(ts_rank_cd(a.search, {TextQuery}) + word_similarity(portal_normalise(@text), a.search_name))";
 
     public static ActorFilterSql For(ActorFilter filter, ActorFilterDimension except = ActorFilterDimension.None)
     {
@@ -77,9 +77,13 @@ public sealed class ActorFilterSql
                 parameters.Add(word[1..], words[i]);
                 // A word of the name of the actor's commune counts as found too (« musée Dijon » with lieu=texte,
                 // « saint denis »): the place index holds each commune's words (016_places.sql).
-                var inCommune = $"a.commune_code in (select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key({word})])";
+                // Every branch of the OR can use an index (the full text, the stored name key's trigrams, the
+                // commune codes as an array computed once), so that PostgreSQL combines bitmaps instead of testing
+                // each actor (a sub-plan in the OR made it a filter read row by row); the stop-word test is
+                // immutable and folds to a constant when the statement is planned (docs/decisions/0029).
+                var inCommune = $"a.commune_code = any(array(select p.code from place p where p.kind = 'commune' and p.key_words @> array[place_key({word})]))";
                 conditions.Add(words[i].Length >= 4
-                    ? $"(a.search @@ plainto_tsquery('french_unaccent', {word}) or portal_normalise({word}) <% portal_normalise(a.name || ' ' || coalesce(a.acronym, '')) or {inCommune})"
+                    ? $"(a.search @@ plainto_tsquery('french_unaccent', {word}) or portal_normalise({word}) <% a.search_name or {inCommune})"
                     : $"(numnode(plainto_tsquery('french_unaccent', {word})) = 0 or a.search @@ plainto_tsquery('french_unaccent', {word}) or {inCommune})");
             }
         }
@@ -159,7 +163,9 @@ public sealed class ActorFilterSql
             parameters.Add("radius_l93", radiusKm * 1000 * Lambert93Slack);
             if (IsMetropolitan(filter))
             {
-                conditions.Add($"st_dwithin(a.geom_l93, st_transform({centre}, 2154), @radius_l93)");
+                // The box around the circle, as the bounding-box operator: PostgreSQL estimates it from the column's
+                // statistics, where st_dwithin's own guess was 100 rows out of a million (docs/decisions/0029).
+                conditions.Add($"a.geom_l93 && st_expand(st_transform({centre}, 2154), @radius_l93)");
             }
             else
             {
@@ -167,7 +173,10 @@ public sealed class ActorFilterSql
                 conditions.Add("a.region_code < '11'");
             }
 
-            conditions.Add($"st_dwithin(a.geom::geography, ({centre})::geography, @radius_m)");
+            // The exact test on the spheroid, written as a distance: st_dwithin on a geography cast has no statistics
+            // and PostGIS guessed about one row for it, so that a 500 km radius sorted a million actors by distance
+            // instead of walking the nearest (a French 503 at 1M actors); a plain comparison gets a default share.
+            conditions.Add($"st_distance(a.geom::geography, ({centre})::geography) <= @radius_m");
         }
 
         if (filter.Bbox is { } box)
@@ -195,17 +204,20 @@ public sealed class ActorFilterSql
     /// circle and family only reads the counts kept by triggers in actor_count (004_actor_counts.sql); any other
     /// filter groups the matching actors.
     /// </summary>
-    public static (string Sql, DynamicParameters Parameters) CountCells(ActorFilter filter)
+    /// <remarks>
+    /// A filter that groups matching actors counts <paramref name="cap"/> of them at most (the cells then add up to
+    /// the cap: the caller says « plus de … »): a common word or a box over France would otherwise read every actor.
+    /// </remarks>
+    public static (string Sql, DynamicParameters Parameters) CountCells(ActorFilter filter, int cap = int.MaxValue)
     {
-        var readsCounts = filter.Text is null && filter.ActionTypes.Count == 0 && filter.Themes.Count == 0 && filter.Audiences.Count == 0
-            && filter.Epci is null && filter.Commune is null && !filter.HasCentre && filter.Bbox is null;
-        if (!readsCounts)
+        if (!ReadsCounts(filter))
         {
             var scan = For(filter, ActorFilterDimension.Circle | ActorFilterDimension.Family);
+            scan.Parameters.Add("count_cap", cap);
             return ($"""
                 select a.circle, f.slug, f.name, f.sort_order, count(*) as count
-                from actor a join actor_family f on f.id = a.family_id
-                where {scan.Where}
+                from (select a.circle, a.family_id from actor a where {scan.Where} limit @count_cap) a
+                join actor_family f on f.id = a.family_id
                 group by a.circle, f.slug, f.name, f.sort_order
                 """, scan.Parameters);
         }
@@ -233,6 +245,11 @@ public sealed class ActorFilterSql
             having sum(c.actors) > 0
             """, parameters);
     }
+
+    /// <summary>Whether <see cref="CountCells"/> reads the counts kept by triggers (exact, whatever their size).</summary>
+    public static bool ReadsCounts(ActorFilter filter) =>
+        filter.Text is null && filter.ActionTypes.Count == 0 && filter.Themes.Count == 0 && filter.Audiences.Count == 0
+            && filter.Epci is null && filter.Commune is null && !filter.HasCentre && filter.Bbox is null;
 
     /// <summary>The distinct words of a search text (letters and digits), at most eight.</summary>
     internal static List<string> Words(string text)

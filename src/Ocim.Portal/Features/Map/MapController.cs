@@ -8,16 +8,11 @@ namespace Ocim.Portal.Features.Map;
 /// <summary>The actors in view: the list beside the map, and the whole answer when JavaScript is off.</summary>
 public sealed record MapListView(ActorFilter Filter, IReadOnlyList<string> Errors, ActorSearchResult Result)
 {
-    /// <summary>« 1 234 acteurs dans la vue » (with a box) or « 1 234 acteurs » (the whole filter).</summary>
-    public string Summary
-    {
-        get
-        {
-            var fr = System.Globalization.CultureInfo.GetCultureInfo("fr-FR");
-            var count = Result.Total switch { 0 => "Aucun acteur", 1 => "1 acteur", _ => $"{Result.Total.ToString("N0", fr)} acteurs" };
-            return Filter.Bbox is null ? count : $"{count} dans la vue";
-        }
-    }
+    /// <summary>
+    /// « 1 234 acteurs dans la vue » (with a box) or « 1 234 acteurs » (the whole filter); past the search's count cap,
+    /// « Plus de 10 000 acteurs dans la vue ».
+    /// </summary>
+    public string Summary => Filter.Bbox is null ? Result.TotalLabel : $"{Result.TotalLabel} dans la vue";
 }
 
 public sealed record MapPageViewModel(
