@@ -45,7 +45,7 @@ public static class TextInput
 }
 
 /// <summary>
-/// Every string the model binding reads goes through <see cref="TextInput.Clean(string?, bool)"/>; a property or
+/// Every string the model binding reads from a POST (or any method but GET and HEAD) goes through <see cref="TextInput.Clean(string?, bool)"/>; a property or
 /// parameter marked <c>[DataType(DataType.MultilineText)]</c> (a textarea) keeps its line breaks.
 /// </summary>
 public sealed class CleanTextModelBinderProvider : IModelBinderProvider
@@ -69,6 +69,14 @@ public sealed class CleanTextModelBinderProvider : IModelBinderProvider
         public async Task BindModelAsync(ModelBindingContext bindingContext)
         {
             await inner.BindModelAsync(bindingContext);
+            // A GET stores nothing: its query string is a search, and each filter answers control characters its own
+            // way (the actor filter drops them, /lieux refuses them with a 400).
+            var request = bindingContext.HttpContext.Request;
+            if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            {
+                return;
+            }
+
             if (bindingContext.Result.IsModelSet && bindingContext.Result.Model is string text)
             {
                 bindingContext.Result = ModelBindingResult.Success(TextInput.Clean(text, multiline));
