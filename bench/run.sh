@@ -94,6 +94,8 @@ APP_ENV=(ConnectionStrings__Portal="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;P
          # register-contention posts thousands of registrations from one address: no rate limit, no demo events, and
          # neither the outbox worker nor the reminders/purge job competing for the 2 cores.
          Events__RegistrationRateLimit__PermitLimit=1000000000 Portal__LoadDemoEvents=false
+         # nor the per-event cap on registrations waiting for their address to be confirmed (docs/decisions/0032)
+         Events__Holds__MaxPerEventPerHour=1000000000
          # place suggestions are asked at every key: wrk sends thousands from one address
          Portal__RateLimits__lieux__PerMinute=1000000000
          Mail__Outbox__Enabled=false Events__Housekeeping__Enabled=false
