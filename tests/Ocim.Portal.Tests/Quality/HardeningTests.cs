@@ -35,7 +35,8 @@ public sealed class HardeningTests(QualitySite site) : IClassFixture<QualitySite
     [Fact]
     public async Task HSTS_asks_for_a_year_over_HTTPS_for_a_real_host_and_is_left_out_elsewhere()
     {
-        await using var factory = new PortalFactory(site.ConnectionString);
+        // The real host is the portal's public address: requests for any other host than it and loopback are refused.
+        await using var factory = new PortalFactory(site.ConnectionString, new Dictionary<string, string?> { ["Portal:PublicUrl"] = "https://ocim.test" });
 
         var https = await HeadersAsync(factory, "https://ocim.test/");
         var http = await HeadersAsync(factory, "http://ocim.test/");
