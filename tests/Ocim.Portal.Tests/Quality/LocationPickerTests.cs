@@ -45,12 +45,13 @@ public sealed class LocationPickerTests(QualitySite site, BrowserFixture browser
         Assert.True(await page.IsCheckedAsync("#Location-coordonnees"));
         Assert.Contains("Position choisie", await page.Locator(".location-picker__status").InnerTextAsync(), StringComparison.Ordinal);
 
-        // The keyboard way: the map moved (as the arrow keys would), then the button, reached and pressed by key.
-        await page.EvaluateAsync("() => { document.querySelector('.location-picker__map').maplibre.jumpTo({ center: [5.0415, 47.322], zoom: 15 }); }");
+        // The keyboard way: the map moved (as the arrow keys would), then the button, reached and pressed by key. Not the
+        // listing's own point (5.0415, 47.322): a form posted back unchanged saves nothing (« Vous n'avez rien modifié »).
+        await page.EvaluateAsync("() => { document.querySelector('.location-picker__map').maplibre.jumpTo({ center: [5.0425, 47.323], zoom: 15 }); }");
         await page.Locator(".location-picker__centre").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        Assert.Equal("47,32200", await page.InputValueAsync("#Latitude"));
-        Assert.Equal("5,04150", await page.InputValueAsync("#Longitude"));
+        Assert.Equal("47,32300", await page.InputValueAsync("#Latitude"));
+        Assert.Equal("5,04250", await page.InputValueAsync("#Longitude"));
 
         // Saved as the listing's position (staff publish at once).
         var saved = await page.RunAndWaitForResponseAsync(
@@ -60,8 +61,8 @@ public sealed class LocationPickerTests(QualitySite site, BrowserFixture browser
         var id = long.Parse(edit.Split('/')[3], CultureInfo.InvariantCulture);
         await using var connection = await site.Database.OpenAsync();
         var (lat, lon) = await connection.QuerySingleAsync<(double, double)>("select st_y(geom), st_x(geom) from actor where id = @id", new { id });
-        Assert.Equal(47.322, lat, 5);
-        Assert.Equal(5.0415, lon, 5);
+        Assert.Equal(47.323, lat, 5);
+        Assert.Equal(5.0425, lon, 5);
     }
 
     private static double FromFrench(string value) => double.Parse(value.Replace(',', '.'), CultureInfo.InvariantCulture);
