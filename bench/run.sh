@@ -80,7 +80,7 @@ while read -r name qsizes app pool path rest; do
   if [ -n "$only" ] && [[ ",$only," != *",$name,"* ]]; then continue; fi
   base="${name%-cached}"; base="${base%-uncached}"
   [ -f "$BENCH/sql/$base.sql" ] || die "bench/sql/$base.sql is missing"
-  [ -f "$BENCH/http/$base.lua" ] || die "bench/http/$base.lua is missing"
+  # No bench/http/BASE.lua: http_script gives http/sample.lua, which requests the sample path (the adversarial group).
   queries+=("$name"); sample_path[$name]="$path"; query_sizes[$name]="$qsizes"; query_app[$name]="$app"
   query_pool[$name]="$pool"; query_base[$name]="$base"
 done < "$BENCH/queries.tsv"
